@@ -1,0 +1,33 @@
+package dev.cellar.engine.internal;
+
+import dev.cellar.engine.MutationObserver;
+import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.concurrent.EpochClock;
+
+/** What every segment of one bucket shares. */
+public final class BucketContext {
+  public final PageTable pageTable = new PageTable();
+  public final RevisionSequence sequence = new RevisionSequence();
+  public final AtomicLong bytesInUse = new AtomicLong();
+  public final AtomicLong evictions = new AtomicLong();
+  public final AtomicLong expirations = new AtomicLong();
+  public final EpochClock clock;
+  public final MutationObserver observer;
+  public final int history;
+  public volatile Journal journal;
+  public volatile boolean closed;
+
+  /** A context for a bucket that keeps {@code history} versions per key. */
+  public BucketContext(EpochClock clock, MutationObserver observer, int history) {
+    this.clock = clock;
+    this.observer = observer;
+    this.history = history;
+  }
+
+  /** Throws {@link IllegalStateException} once the bucket is closed. */
+  public void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the bucket is closed");
+    }
+  }
+}

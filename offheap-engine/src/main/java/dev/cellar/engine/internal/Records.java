@@ -1,0 +1,92 @@
+package dev.cellar.engine.internal;
+
+import static dev.cellar.engine.internal.RecordDescriptor.EXPIRE_AT_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.FREQUENCY_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.HEADER_LENGTH;
+import static dev.cellar.engine.internal.RecordDescriptor.KEY_HASH_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.KEY_LENGTH_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.OPERATION_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.PREVIOUS_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.REVISION_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.VALUE_LENGTH_OFFSET;
+
+import java.nio.ByteOrder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/** Field access and checks for records in a page buffer, per {@link RecordDescriptor}. */
+public final class Records {
+  private Records() {}
+
+  public static long revision(UnsafeBuffer page, int offset) {
+    return page.getLong(offset + REVISION_OFFSET);
+  }
+
+  public static long expireAt(UnsafeBuffer page, int offset) {
+    return page.getLong(offset + EXPIRE_AT_OFFSET);
+  }
+
+  public static long previous(UnsafeBuffer page, int offset) {
+    return page.getLong(offset + PREVIOUS_OFFSET);
+  }
+
+  public static int keyHash(UnsafeBuffer page, int offset) {
+    return page.getInt(offset + KEY_HASH_OFFSET);
+  }
+
+  public static int keyLength(UnsafeBuffer page, int offset) {
+    return page.getInt(offset + KEY_LENGTH_OFFSET);
+  }
+
+  public static int valueLength(UnsafeBuffer page, int offset) {
+    return page.getInt(offset + VALUE_LENGTH_OFFSET);
+  }
+
+  public static int op(UnsafeBuffer page, int offset) {
+    return page.getByte(offset + OPERATION_OFFSET);
+  }
+
+  public static int frequency(UnsafeBuffer page, int offset) {
+    return page.getByte(offset + FREQUENCY_OFFSET);
+  }
+
+  public static void frequency(UnsafeBuffer page, int offset, int frequency) {
+    page.putByte(offset + FREQUENCY_OFFSET, (byte) frequency);
+  }
+
+  /** Total bytes of the record at {@code offset}: header, key and value. */
+  public static int length(UnsafeBuffer page, int offset) {
+    return HEADER_LENGTH + keyLength(page, offset) + valueLength(page, offset);
+  }
+
+  /**
+   * True when a record whose header claims these lengths lies inside {@code page}. A reader racing a
+   * writer checks this before it follows any length, so garbage never leads outside the buffer.
+   */
+  public static boolean fits(UnsafeBuffer page, int offset, int keyLength, int valueLength) {
+    return offset >= 0 && keyLength >= 0 && valueLength >= 0
+        && (long) offset + HEADER_LENGTH + keyLength + valueLength <= page.capacity();
+  }
+
+  /** True when the key of the record at {@code offset} equals the given key bytes. */
+  public static boolean keyEquals(
+      UnsafeBuffer page, int offset, DirectBuffer key, int keyOffset, int keyLength) {
+    if (keyLength(page, offset) != keyLength) {
+      return false;
+    }
+    int recordKey = offset + HEADER_LENGTH;
+    int i = 0;
+    for (; i + 8 <= keyLength; i += 8) {
+      if (page.getLong(recordKey + i, ByteOrder.LITTLE_ENDIAN)
+          != key.getLong(keyOffset + i, ByteOrder.LITTLE_ENDIAN)) {
+        return false;
+      }
+    }
+    for (; i < keyLength; i++) {
+      if (page.getByte(recordKey + i) != key.getByte(keyOffset + i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

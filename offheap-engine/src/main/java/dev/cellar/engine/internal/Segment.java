@@ -1,0 +1,834 @@
+package dev.cellar.engine.internal;
+
+import static dev.cellar.engine.internal.RecordDescriptor.EXPIRE_AT_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.HEADER_LENGTH;
+import static dev.cellar.engine.internal.RecordDescriptor.KEY_HASH_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.KEY_LENGTH_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.MAX_FREQUENCY;
+import static dev.cellar.engine.internal.RecordDescriptor.OPERATION_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.PREVIOUS_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.REVISION_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.SIZE_CLASS_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.VALUE_LENGTH_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.WRITE_TIME_OFFSET;
+
+import dev.cellar.engine.MutationObserver;
+import dev.cellar.engine.RecordInfo;
+import dev.cellar.engine.RecordOp;
+import dev.cellar.engine.RecordView;
+import dev.cellar.engine.WriteOutcome;
+import java.util.concurrent.locks.StampedLock;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One segment of a bucket: an index table, an allocator and a {@link StampedLock}.
+ *
+ * <p><b>Lock protocol.</b> Readers try an optimistic stamp twice, then take the read lock. An
+ * optimistic reader checks every length and offset against the buffer it follows before using it
+ * (a racing writer can leave garbage) and trusts nothing until the stamp validates. Writers hold the
+ * write lock for the memory change only; the revision is claimed inside it and stored last with
+ * release semantics, the journal is appended and the observer told before the lock is released.
+ * Memory is never freed explicitly: a reader holding a stale table or page sees old bytes, never
+ * unmapped memory.
+ */
+public final class Segment {
+  /** {@link #read} result: no live value. */
+  public static final int MISS = -1;
+  /** {@link #read} result: the value has expired and should be expired by a writer. */
+  public static final int EXPIRED = -2;
+  private static final int RETRY = -3;
+  private static final int OPTIMISTIC_ATTEMPTS = 2;
+  private static final int SWEEP_BATCH = 256;
+
+  final int index;
+  final BucketContext context;
+  final MemoryBudget budget;
+  final SlabAllocator allocator;
+  final StampedLock lock = new StampedLock();
+  final int initialSlots;
+  final SegmentReclaimer reclaimer;
+  private final ExpandableArrayBuffer observerCopy = new ExpandableArrayBuffer(256);
+  private final RecordView previousView = new RecordView();
+  private final RecordView recordView = new RecordView();
+  volatile UnsafeBuffer table;
+  private long tableCost;
+  /** Keys in the index: live values and markers. */
+  int keys;
+  volatile long liveCount;
+  volatile long recordCount;
+  private int sweepCursor;
+
+  /** A segment with {@code budget} bytes, pages of {@code pageSize} and a table of {@code slots}. */
+  public Segment(int index, BucketContext context, MemoryBudget budget, int pageSize, int slots) {
+    this.index = index;
+    this.context = context;
+    this.budget = budget;
+    this.allocator = new SlabAllocator(context.pageTable, budget, pageSize);
+    this.initialSlots = slots;
+    this.reclaimer = new SegmentReclaimer(this);
+    UnsafeBuffer initial = newTable(slots);
+    if (initial == null) {
+      throw new IllegalArgumentException("the byte budget cannot hold even an empty index");
+    }
+    this.table = initial;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /**
+   * Copies the live value of the key into {@code destination} and returns its length; {@link #MISS}
+   * when there is none, {@link #EXPIRED} when the value has expired but is not yet marked so.
+   */
+  public int read(
+      int hash, DirectBuffer key, int keyOffset, int keyLength, MutableDirectBuffer destination,
+      int destinationOffset, RecordInfo info, long now) {
+    for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      long stamp = lock.tryOptimisticRead();
+      if (stamp == 0) {
+        Thread.onSpinWait();
+        continue;
+      }
+      int result;
+      try {
+        result = readUnlocked(hash, key, keyOffset, keyLength, destination, destinationOffset, info,
+            now, stamp);
+      } catch (IndexOutOfBoundsException | NullPointerException e) {
+        if (lock.validate(stamp)) {
+          throw e;
+        }
+        continue;
+      }
+      if (result != RETRY && lock.validate(stamp)) {
+        return result;
+      }
+    }
+    long stamp = lock.readLock();
+    try {
+      context.checkOpen();
+      int result = readUnlocked(hash, key, keyOffset, keyLength, destination, destinationOffset,
+          info, now, 0);
+      if (result == RETRY) {
+        throw new IllegalStateException("index and records disagree under the read lock");
+      }
+      return result;
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  private int readUnlocked(
+      int hash, DirectBuffer key, int keyOffset, int keyLength, MutableDirectBuffer destination,
+      int destinationOffset, RecordInfo info, long now, long stamp) {
+    UnsafeBuffer current = table;
+    int capacity = SegmentIndex.capacity(current);
+    int mask = capacity - 1;
+    int slot = hash & mask;
+    for (int probes = 0; probes < capacity; probes++) {
+      long ref = SegmentIndex.ref(current, slot);
+      if (ref == RecordRefs.NONE) {
+        return MISS;
+      }
+      if (SegmentIndex.hash(current, slot) == hash) {
+        UnsafeBuffer page = context.pageTable.buffer(RecordRefs.pageId(ref));
+        if (page == null) {
+          return RETRY;
+        }
+        int offset = RecordRefs.offset(ref);
+        if (offset < 0 || offset + HEADER_LENGTH > page.capacity()) {
+          return RETRY;
+        }
+        int recordKeyLength = Records.keyLength(page, offset);
+        int valueLength = Records.valueLength(page, offset);
+        if (!Records.fits(page, offset, recordKeyLength, valueLength)) {
+          return RETRY;
+        }
+        if (recordKeyLength == keyLength
+            && Records.keyEquals(page, offset, key, keyOffset, keyLength)) {
+          return copyValue(page, offset, keyLength, valueLength, destination, destinationOffset,
+              info, now, stamp);
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    return MISS;
+  }
+
+  private int copyValue(
+      UnsafeBuffer page, int offset, int keyLength, int valueLength,
+      MutableDirectBuffer destination, int destinationOffset, RecordInfo info, long now, long stamp) {
+    if (Records.op(page, offset) != RecordOp.PUT.code()) {
+      return MISS;
+    }
+    long expireAt = Records.expireAt(page, offset);
+    if (expireAt != 0 && now >= expireAt) {
+      return EXPIRED;
+    }
+    if (destination != null) {
+      if (!destination.isExpandable()
+          && (long) destinationOffset + valueLength > destination.capacity()) {
+        if (stamp != 0 && !lock.validate(stamp)) {
+          return RETRY;
+        }
+        throw new IllegalArgumentException("destination holds " + destination.capacity()
+            + " bytes; the value needs " + valueLength + " at offset " + destinationOffset);
+      }
+      destination.putBytes(destinationOffset, page, offset + HEADER_LENGTH + keyLength, valueLength);
+    }
+    if (info != null) {
+      info.set(Records.revision(page, offset), RecordOp.PUT,
+          page.getLong(offset + WRITE_TIME_OFFSET), expireAt, valueLength);
+    }
+    if (stamp == 0 || lock.validate(stamp)) {
+      // Racy on purpose: the byte lives in the buffer we read, whose layout never changes, so a
+      // lost or late increment only blurs the frequency estimate.
+      int frequency = Records.frequency(page, offset);
+      if (frequency < MAX_FREQUENCY) {
+        Records.frequency(page, offset, frequency + 1);
+      }
+    }
+    return valueLength;
+  }
+
+  /**
+   * Copies the key's latest record (a value or a marker) to {@code out} at 0; false when the key
+   * has none. Takes the read lock: used off the hot path.
+   */
+  public boolean copyLatest(int hash, DirectBuffer key, int keyOffset, int keyLength,
+      MutableDirectBuffer out) {
+    long stamp = lock.readLock();
+    try {
+      context.checkOpen();
+      int slot = find(hash, key, keyOffset, keyLength);
+      if (slot < 0) {
+        return false;
+      }
+      copyRecord(SegmentIndex.ref(table, slot), out, 0);
+      return true;
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /**
+   * Copies the key's retained records to {@code out}, oldest first, and their offsets in it to
+   * {@code offsets}. Returns how many.
+   */
+  public int copyHistory(int hash, DirectBuffer key, int keyOffset, int keyLength,
+      MutableDirectBuffer out, LongArrayList offsets) {
+    long stamp = lock.readLock();
+    try {
+      context.checkOpen();
+      int slot = find(hash, key, keyOffset, keyLength);
+      if (slot < 0) {
+        return 0;
+      }
+      LongArrayList chain = new LongArrayList();
+      for (long ref = SegmentIndex.ref(table, slot); ref != RecordRefs.NONE; ref = previous(ref)) {
+        chain.addLong(ref);
+      }
+      int position = 0;
+      for (int i = chain.size() - 1; i >= 0; i--) {
+        offsets.addLong(position);
+        position += copyRecord(chain.getLong(i), out, position);
+      }
+      return chain.size();
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /** Copies the key's record of exactly {@code revision} to {@code out}; false if not retained. */
+  public boolean copyAtRevision(int hash, DirectBuffer key, int keyOffset, int keyLength,
+      long revision, MutableDirectBuffer out) {
+    long stamp = lock.readLock();
+    try {
+      context.checkOpen();
+      int slot = find(hash, key, keyOffset, keyLength);
+      for (long ref = slot < 0 ? RecordRefs.NONE : SegmentIndex.ref(table, slot);
+          ref != RecordRefs.NONE; ref = previous(ref)) {
+        long current = revisionOf(ref);
+        if (current == revision) {
+          copyRecord(ref, out, 0);
+          return true;
+        }
+        if (current < revision) {
+          return false;
+        }
+      }
+      return false;
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /**
+   * Copies the record at {@code ref} to {@code out} at 0 if it still has {@code revision}; false
+   * when it has been freed or replaced since. Lock-free unless writers keep interfering.
+   */
+  public boolean resolve(long ref, long revision, MutableDirectBuffer out) {
+    for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      long stamp = lock.tryOptimisticRead();
+      if (stamp == 0) {
+        Thread.onSpinWait();
+        continue;
+      }
+      try {
+        int result = resolveUnlocked(ref, revision, out);
+        if (lock.validate(stamp) && result != RETRY) {
+          return result > 0;
+        }
+      } catch (IndexOutOfBoundsException | NullPointerException e) {
+        if (lock.validate(stamp)) {
+          throw e;
+        }
+      }
+    }
+    long stamp = lock.readLock();
+    try {
+      context.checkOpen();
+      return resolveUnlocked(ref, revision, out) > 0;
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  private int resolveUnlocked(long ref, long revision, MutableDirectBuffer out) {
+    UnsafeBuffer page = context.pageTable.buffer(RecordRefs.pageId(ref));
+    int offset = RecordRefs.offset(ref);
+    if (page == null || offset < 0 || offset + HEADER_LENGTH > page.capacity()) {
+      return 0;
+    }
+    if (page.getLongVolatile(offset + REVISION_OFFSET) != revision) {
+      return 0;
+    }
+    int keyLength = Records.keyLength(page, offset);
+    int valueLength = Records.valueLength(page, offset);
+    if (!Records.fits(page, offset, keyLength, valueLength)) {
+      return RETRY;
+    }
+    out.putBytes(0, page, offset, HEADER_LENGTH + keyLength + valueLength);
+    return 1;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Writes a record of {@code op} for the key if the condition holds and returns the outcome as
+   * {@link WriteOutcome} describes. {@code expected} is {@link WriteOutcome#ANY_REVISION}, 0 (no
+   * live value) or the revision the latest record must have; a DELETE also needs a live value.
+   * {@code expireAt} may be {@link dev.cellar.engine.OffHeapBucket#KEEP_EXPIRY}.
+   */
+  public long write(int hash, DirectBuffer key, int keyOffset, int keyLength, DirectBuffer value,
+      int valueOffset, int valueLength, RecordOp op, long expected, long expireAt) {
+    long stamp = lock.writeLock();
+    try {
+      context.checkOpen();
+      long now = context.clock.time();
+      int slot = find(hash, key, keyOffset, keyLength);
+      long head = slot < 0 ? RecordRefs.NONE : SegmentIndex.ref(table, slot);
+      if (head != RecordRefs.NONE && isExpiredValue(head, now)) {
+        head = appendRecord(hash, key, keyOffset, keyLength, null, 0, 0, RecordOp.EXPIRE, 0L, head,
+            now);
+      }
+      boolean live = head != RecordRefs.NONE && opOf(head) == RecordOp.PUT.code();
+      long headRevision = head == RecordRefs.NONE ? 0 : revisionOf(head);
+      boolean allowed = expected == WriteOutcome.ANY_REVISION
+          || (expected == 0 ? !live : headRevision == expected);
+      if (!allowed || (op == RecordOp.DELETE && !live)) {
+        return -headRevision;
+      }
+      long newExpireAt = expireAt;
+      if (expireAt == dev.cellar.engine.OffHeapBucket.KEEP_EXPIRY) {
+        newExpireAt = live ? expireAtOf(head) : 0L;
+      }
+      int length = op == RecordOp.PUT ? valueLength : 0;
+      long ref = appendRecord(hash, key, keyOffset, keyLength, value, valueOffset, length, op,
+          op == RecordOp.PUT ? newExpireAt : 0L, head, now);
+      return revisionOf(ref);
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  /** Writes an EXPIRE marker if the key's latest record is an expired value; true if it did. */
+  public boolean expire(int hash, DirectBuffer key, int keyOffset, int keyLength) {
+    long stamp = lock.writeLock();
+    try {
+      context.checkOpen();
+      long now = context.clock.time();
+      int slot = find(hash, key, keyOffset, keyLength);
+      if (slot < 0) {
+        return false;
+      }
+      long head = SegmentIndex.ref(table, slot);
+      if (!isExpiredValue(head, now)) {
+        return false;
+      }
+      appendRecord(hash, key, keyOffset, keyLength, null, 0, 0, RecordOp.EXPIRE, 0L, head, now);
+      return true;
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  /**
+   * Sets the expire-at of the key's live value in place, without a new revision (access-based
+   * expiry). Returns the value's revision, or 0 when there is no live value.
+   */
+  public long touch(int hash, DirectBuffer key, int keyOffset, int keyLength, long expireAt) {
+    long stamp = lock.writeLock();
+    try {
+      context.checkOpen();
+      long now = context.clock.time();
+      int slot = find(hash, key, keyOffset, keyLength);
+      if (slot < 0) {
+        return 0;
+      }
+      long head = SegmentIndex.ref(table, slot);
+      if (opOf(head) != RecordOp.PUT.code() || isExpiredValue(head, now)) {
+        return 0;
+      }
+      bufferOf(head).putLong(RecordRefs.offset(head) + EXPIRE_AT_OFFSET, expireAt);
+      SegmentIndex.update(table, slot, expiryHint(expireAt), head);
+      return revisionOf(head);
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  /**
+   * Appends a new record for the key whose latest record is {@code head} (or none), links the
+   * history, trims it, journals the revision and tells the observer. Returns the new reference.
+   * Caller holds the write lock.
+   */
+  long appendRecord(int hash, DirectBuffer key, int keyOffset, int keyLength, DirectBuffer value,
+      int valueOffset, int valueLength, RecordOp op, long expireAt, long head, long now) {
+    if (head == RecordRefs.NONE) {
+      ensureRoomForKey();
+    }
+    long length = RecordDescriptor.recordLength(keyLength, valueLength);
+    long ref = reclaimer.allocate(length, head);
+    UnsafeBuffer page = bufferOf(ref);
+    int offset = RecordRefs.offset(ref);
+    SlabPage slab = allocator.pageOf(ref);
+    page.putLong(offset + EXPIRE_AT_OFFSET, expireAt);
+    page.putLong(offset + PREVIOUS_OFFSET, op == RecordOp.PURGE ? RecordRefs.NONE : head);
+    page.putLong(offset + WRITE_TIME_OFFSET, now);
+    page.putInt(offset + KEY_HASH_OFFSET, hash);
+    page.putInt(offset + KEY_LENGTH_OFFSET, keyLength);
+    page.putInt(offset + VALUE_LENGTH_OFFSET, valueLength);
+    page.putByte(offset + OPERATION_OFFSET, (byte) op.code());
+    Records.frequency(page, offset, op == RecordOp.PUT ? 1 : 0);
+    page.putShort(offset + SIZE_CLASS_OFFSET, (short) slab.sizeClass);
+    page.putBytes(offset + HEADER_LENGTH, key, keyOffset, keyLength);
+    if (valueLength > 0) {
+      page.putBytes(offset + HEADER_LENGTH + keyLength, value, valueOffset, valueLength);
+    }
+    long revision = context.sequence.next();
+    page.putLongRelease(offset + REVISION_OFFSET, revision);
+
+    boolean wasLive = head != RecordRefs.NONE && opOf(head) == RecordOp.PUT.code();
+    int hint = op == RecordOp.PUT ? expiryHint(expireAt) : 0;
+    if (head == RecordRefs.NONE) {
+      SegmentIndex.set(table, SegmentIndex.emptySlot(table, hash), hash, hint, ref);
+      keys++;
+    } else {
+      SegmentIndex.update(table, SegmentIndex.slotOfRef(table, hash, head), hint, ref);
+    }
+    recordCount++;
+    liveCount += (op == RecordOp.PUT ? 1 : 0) - (wasLive ? 1 : 0);
+    if (op == RecordOp.EXPIRE) {
+      context.expirations.incrementAndGet();
+    }
+    publish(revision, ref, op, hash, head);
+    if (op == RecordOp.PURGE) {
+      freeChain(head);
+    } else {
+      trimHistory(ref);
+    }
+    return ref;
+  }
+
+  /** Journals {@code revision} and tells the observer, with the previous head still intact. */
+  void publish(long revision, long ref, RecordOp op, int hash, long previousRef) {
+    context.journal.append(revision, ref, index, op.code(), hash);
+    MutationObserver observer = context.observer;
+    if (observer != MutationObserver.NONE) {
+      RecordView previous = previousRef == RecordRefs.NONE ? null
+          : previousView.wrap(bufferOf(previousRef), RecordRefs.offset(previousRef));
+      observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+    }
+  }
+
+  /** Like {@link #publish} for a record rewritten in place: the previous state was copied first. */
+  void publishRewrite(long revision, long ref, RecordOp op, int hash, boolean hadCopy) {
+    context.journal.append(revision, ref, index, op.code(), hash);
+    MutationObserver observer = context.observer;
+    if (observer != MutationObserver.NONE) {
+      RecordView previous = hadCopy ? previousView.wrap(observerCopy, 0) : null;
+      observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+    }
+  }
+
+  /** Copies the record at {@code ref} for the observer before it is rewritten in place. */
+  boolean copyForObserver(long ref) {
+    if (context.observer == MutationObserver.NONE) {
+      return false;
+    }
+    copyRecord(ref, observerCopy, 0);
+    return true;
+  }
+
+  /** Keeps at most {@code history} records in the chain from {@code ref}; frees the rest. */
+  private void trimHistory(long ref) {
+    int kept = 1;
+    long holder = ref;
+    long older = previous(ref);
+    while (older != RecordRefs.NONE && kept < context.history) {
+      kept++;
+      holder = older;
+      older = previous(older);
+    }
+    if (older != RecordRefs.NONE) {
+      setPrevious(holder, RecordRefs.NONE);
+      freeChain(older);
+    }
+  }
+
+  /** Frees {@code ref} and every older record linked from it. Caller holds the write lock. */
+  void freeChain(long ref) {
+    while (ref != RecordRefs.NONE) {
+      long older = previous(ref);
+      allocator.free(ref);
+      recordCount--;
+      ref = older;
+    }
+  }
+
+  /** Removes the key whose latest record is at {@code slot}, freeing its chain; no revision. */
+  void forgetKey(int slot) {
+    long head = SegmentIndex.ref(table, slot);
+    if (opOf(head) == RecordOp.PUT.code()) {
+      liveCount--;
+    }
+    SegmentIndex.remove(table, slot);
+    keys--;
+    freeChain(head);
+    maybeShrink();
+  }
+
+  // ---------------------------------------------------------------- maintenance
+
+  /** Forgets every key whose latest record is a marker; returns how many. */
+  public int purgeMarkers() {
+    long stamp = lock.writeLock();
+    try {
+      context.checkOpen();
+      int removed = 0;
+      int slot = 0;
+      while (slot < SegmentIndex.capacity(table)) {
+        long ref = SegmentIndex.ref(table, slot);
+        if (ref != RecordRefs.NONE && opOf(ref) != RecordOp.PUT.code()) {
+          UnsafeBuffer before = table;
+          forgetKey(slot);
+          removed++;
+          if (before != table) {
+            slot = 0;
+          }
+          continue;
+        }
+        slot++;
+      }
+      return removed;
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  /** Expires the values whose time has come; at most one pass over the table. */
+  public int sweepExpired() {
+    int expired = 0;
+    int visited = 0;
+    while (true) {
+      long stamp = lock.writeLock();
+      try {
+        context.checkOpen();
+        int capacity = SegmentIndex.capacity(table);
+        if (visited >= capacity) {
+          return expired;
+        }
+        long now = context.clock.time();
+        long nowSeconds = now / 1000;
+        int end = Math.min(visited + SWEEP_BATCH, capacity);
+        for (; visited < end; visited++) {
+          int slot = (sweepCursor + visited) & (capacity - 1);
+          long ref = SegmentIndex.ref(table, slot);
+          int hint = SegmentIndex.expiryHint(table, slot);
+          if (ref == RecordRefs.NONE || hint == 0 || Integer.toUnsignedLong(hint) > nowSeconds) {
+            continue;
+          }
+          if (isExpiredValue(ref, now)) {
+            UnsafeBuffer page = bufferOf(ref);
+            int offset = RecordRefs.offset(ref);
+            appendRecord(SegmentIndex.hash(table, slot), page, offset + HEADER_LENGTH,
+                Records.keyLength(page, offset), null, 0, 0, RecordOp.EXPIRE, 0L, ref, now);
+            expired++;
+          }
+        }
+        if (visited >= capacity) {
+          sweepCursor = (sweepCursor + capacity / 2 + 1) & (capacity - 1);
+        }
+      } finally {
+        lock.unlockWrite(stamp);
+      }
+    }
+  }
+
+  /**
+   * Appends {@code [key length][key bytes]} for every key with a live, unexpired value to
+   * {@code out} from {@code position}; returns the position after the last one.
+   */
+  public int collectLiveKeys(MutableDirectBuffer out, int position) {
+    long stamp = lock.readLock();
+    try {
+      context.checkOpen();
+      long now = context.clock.time();
+      UnsafeBuffer current = table;
+      for (int slot = 0; slot < SegmentIndex.capacity(current); slot++) {
+        long ref = SegmentIndex.ref(current, slot);
+        if (ref == RecordRefs.NONE || opOf(ref) != RecordOp.PUT.code() || isExpiredValue(ref, now)) {
+          continue;
+        }
+        UnsafeBuffer page = bufferOf(ref);
+        int offset = RecordRefs.offset(ref);
+        int keyLength = Records.keyLength(page, offset);
+        out.putInt(position, keyLength);
+        out.putBytes(position + 4, page, offset + HEADER_LENGTH, keyLength);
+        position += 4 + keyLength;
+      }
+      return position;
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /**
+   * Adds (revision, segment, reference) triples to {@code out} for the records a watch replays:
+   * each key's latest record, or its whole chain when {@code history}, limited to revisions in
+   * {@code [from, to)}.
+   */
+  public void collectForReplay(long from, long to, boolean history, LongArrayList out) {
+    long stamp = lock.readLock();
+    try {
+      context.checkOpen();
+      UnsafeBuffer current = table;
+      for (int slot = 0; slot < SegmentIndex.capacity(current); slot++) {
+        long ref = SegmentIndex.ref(current, slot);
+        while (ref != RecordRefs.NONE) {
+          long revision = revisionOf(ref);
+          if (revision >= from && revision < to) {
+            out.addLong(revision);
+            out.addLong(index);
+            out.addLong(ref);
+          }
+          if (!history) {
+            break;
+          }
+          ref = previous(ref);
+        }
+      }
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /** Drops every record without revisions or events; the table returns to its initial size. */
+  public void clear() {
+    long stamp = lock.writeLock();
+    try {
+      context.checkOpen();
+      releaseAll();
+      UnsafeBuffer fresh = newTable(initialSlots);
+      if (fresh == null) {
+        throw new IllegalStateException("direct memory exhausted while clearing");
+      }
+      table = fresh;
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  /** Releases everything; called by the bucket's close after it marked itself closed. */
+  public void close() {
+    long stamp = lock.writeLock();
+    try {
+      releaseAll();
+      table = new UnsafeBuffer(new byte[IndexDescriptor.SLOT_LENGTH]);
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
+  private void releaseAll() {
+    allocator.clear();
+    budget.release(tableCost);
+    tableCost = 0;
+    keys = 0;
+    liveCount = 0;
+    recordCount = 0;
+  }
+
+  /** Keys with a live value (expired ones included until they are marked). */
+  public long liveCount() {
+    return liveCount;
+  }
+
+  /** Retained records, markers included. */
+  public long recordCount() {
+    return recordCount;
+  }
+
+  // ---------------------------------------------------------------- index table
+
+  /** The slot that holds the key, or -1. Caller holds a lock. */
+  int find(int hash, DirectBuffer key, int keyOffset, int keyLength) {
+    UnsafeBuffer current = table;
+    int capacity = SegmentIndex.capacity(current);
+    int mask = capacity - 1;
+    int slot = hash & mask;
+    for (int probes = 0; probes < capacity; probes++) {
+      long ref = SegmentIndex.ref(current, slot);
+      if (ref == RecordRefs.NONE) {
+        return -1;
+      }
+      if (SegmentIndex.hash(current, slot) == hash
+          && Records.keyEquals(bufferOf(ref), RecordRefs.offset(ref), key, keyOffset, keyLength)) {
+        return slot;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return -1;
+  }
+
+  /** Grows the table before a new key would push it past three quarters full. */
+  private void ensureRoomForKey() {
+    int capacity = SegmentIndex.capacity(table);
+    if ((keys + 1) * 4L <= capacity * 3L) {
+      return;
+    }
+    int grown = capacity * 2;
+    long extra = DirectMemory.cost(grown * IndexDescriptor.SLOT_LENGTH);
+    if (reclaimer.reserve(extra)) {
+      budget.release(extra);
+      if (resize(grown)) {
+        return;
+      }
+    }
+    if (keys + 1 >= capacity) {
+      throw new IllegalStateException("the byte budget cannot index another key");
+    }
+  }
+
+  private void maybeShrink() {
+    int capacity = SegmentIndex.capacity(table);
+    if (capacity > initialSlots && keys * 8L < capacity) {
+      resize(Math.max(initialSlots, capacity / 2));
+    }
+  }
+
+  private boolean resize(int slots) {
+    UnsafeBuffer old = table;
+    long oldCost = tableCost;
+    UnsafeBuffer fresh = newTable(slots);
+    if (fresh == null) {
+      return false;
+    }
+    for (int slot = 0; slot < SegmentIndex.capacity(old); slot++) {
+      long ref = SegmentIndex.ref(old, slot);
+      if (ref != RecordRefs.NONE) {
+        int hash = SegmentIndex.hash(old, slot);
+        SegmentIndex.set(fresh, SegmentIndex.emptySlot(fresh, hash), hash,
+            SegmentIndex.expiryHint(old, slot), ref);
+      }
+    }
+    table = fresh;
+    budget.release(oldCost);
+    return true;
+  }
+
+  /** A zeroed table of {@code slots}, charged to the budget; null if it does not fit. */
+  private UnsafeBuffer newTable(int slots) {
+    int length = slots * IndexDescriptor.SLOT_LENGTH;
+    long cost = DirectMemory.cost(length);
+    if (!budget.tryReserve(cost)) {
+      return null;
+    }
+    UnsafeBuffer buffer = DirectMemory.allocate(length);
+    if (buffer == null) {
+      budget.release(cost);
+      budget.capAtCurrentUse();
+      return null;
+    }
+    tableCost = cost;
+    return buffer;
+  }
+
+  // ---------------------------------------------------------------- record access
+
+  UnsafeBuffer bufferOf(long ref) {
+    return context.pageTable.buffer(RecordRefs.pageId(ref));
+  }
+
+  long revisionOf(long ref) {
+    return Records.revision(bufferOf(ref), RecordRefs.offset(ref));
+  }
+
+  int opOf(long ref) {
+    return Records.op(bufferOf(ref), RecordRefs.offset(ref));
+  }
+
+  long expireAtOf(long ref) {
+    return Records.expireAt(bufferOf(ref), RecordRefs.offset(ref));
+  }
+
+  long previous(long ref) {
+    return Records.previous(bufferOf(ref), RecordRefs.offset(ref));
+  }
+
+  void setPrevious(long ref, long previous) {
+    bufferOf(ref).putLong(RecordRefs.offset(ref) + PREVIOUS_OFFSET, previous);
+  }
+
+  boolean isExpiredValue(long ref, long now) {
+    if (opOf(ref) != RecordOp.PUT.code()) {
+      return false;
+    }
+    long expireAt = expireAtOf(ref);
+    return expireAt != 0 && now >= expireAt;
+  }
+
+  int copyRecord(long ref, MutableDirectBuffer out, int position) {
+    UnsafeBuffer page = bufferOf(ref);
+    int offset = RecordRefs.offset(ref);
+    int length = Records.length(page, offset);
+    out.putBytes(position, page, offset, length);
+    return length;
+  }
+
+  UnsafeBuffer table() {
+    return table;
+  }
+
+  /** The index's expiry hint for {@code expireAt}: whole epoch seconds, 0 for never. */
+  static int expiryHint(long expireAt) {
+    if (expireAt == 0) {
+      return 0;
+    }
+    long seconds = Math.max(1, expireAt / 1000);
+    return (int) Math.min(seconds, 0xFFFF_FFFFL);
+  }
+}

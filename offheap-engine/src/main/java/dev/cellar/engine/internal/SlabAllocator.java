@@ -1,0 +1,257 @@
+package dev.cellar.engine.internal;
+
+import static dev.cellar.engine.internal.RecordDescriptor.FREE_LINK_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.LARGE_CLASS;
+import static dev.cellar.engine.internal.RecordDescriptor.REVISION_OFFSET;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.BitUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One segment's allocator: chunks of fixed size classes carved from pages, and a buffer of its own
+ * for each record larger than the largest class. Records never move. A page whose last chunk is
+ * freed goes back to the garbage collector and its bytes back to the budget. Used only under the
+ * segment's write lock.
+ *
+ * <p>A free chunk has revision 0; its free-list link sits in the expire-at word.
+ */
+public final class SlabAllocator {
+  private final PageTable pageTable;
+  private final MemoryBudget budget;
+  private final SizeClasses classes;
+  private final int pageSize;
+  private final List<List<SlabPage>> pagesByClass;
+  private final List<List<SlabPage>> partialByClass;
+  private final List<SlabPage> allPages = new ArrayList<>();
+
+  /** An allocator over pages of {@code pageSize} bytes within {@code budget}. */
+  public SlabAllocator(PageTable pageTable, MemoryBudget budget, int pageSize) {
+    this.pageTable = pageTable;
+    this.budget = budget;
+    this.pageSize = pageSize;
+    this.classes = new SizeClasses(pageSize);
+    this.pagesByClass = new ArrayList<>(classes.count());
+    this.partialByClass = new ArrayList<>(classes.count());
+    for (int i = 0; i < classes.count(); i++) {
+      pagesByClass.add(new ArrayList<>());
+      partialByClass.add(new ArrayList<>());
+    }
+  }
+
+  /** The size classes in use. */
+  public SizeClasses classes() {
+    return classes;
+  }
+
+  /** Bytes a record of {@code length} would take from the budget if it needed fresh memory. */
+  public long freshCost(long length) {
+    int sizeClass = classes.classOf(length);
+    return sizeClass < 0 ? DirectMemory.cost(largeCapacity(length)) : DirectMemory.cost(pageSize);
+  }
+
+  /**
+   * A chunk for {@code length} bytes, taking a new page or buffer if the budget allows; 0 when
+   * nothing is free and the budget (or the JVM's direct memory) is exhausted.
+   */
+  public long allocate(long length) {
+    int sizeClass = classes.classOf(length);
+    if (sizeClass < 0) {
+      return allocateLarge(length);
+    }
+    long ref = allocateFromPartial(sizeClass, -1);
+    if (ref != RecordRefs.NONE) {
+      return ref;
+    }
+    SlabPage page = newPage(sizeClass);
+    return page == null ? RecordRefs.NONE : takeChunk(page);
+  }
+
+  /** A chunk for {@code length} bytes only from free chunks outside page {@code excludedPageId}. */
+  public long allocateExisting(long length, int excludedPageId) {
+    int sizeClass = classes.classOf(length);
+    return sizeClass < 0 ? RecordRefs.NONE : allocateFromPartial(sizeClass, excludedPageId);
+  }
+
+  /** True when a chunk of {@code length} bytes can be had without evicting anything. */
+  public boolean canAllocate(long length) {
+    int sizeClass = classes.classOf(length);
+    if (sizeClass >= 0) {
+      for (SlabPage page : partialByClass.get(sizeClass)) {
+        if (page.hasFreeChunk()) {
+          return true;
+        }
+      }
+    }
+    return budget.fits(freshCost(length));
+  }
+
+  /** Frees the record at {@code ref}: zeroes its revision first, then recycles the chunk. */
+  public void free(long ref) {
+    SlabPage page = pageTable.page(RecordRefs.pageId(ref));
+    int offset = RecordRefs.offset(ref);
+    page.buffer.putLongVolatile(offset + REVISION_OFFSET, 0L);
+    if (page.isLarge()) {
+      page.used = 0;
+      releasePage(page);
+      return;
+    }
+    page.buffer.putLong(offset + FREE_LINK_OFFSET, page.freeHead);
+    page.freeHead = offset + 1;
+    page.used--;
+    if (page.used == 0) {
+      releasePage(page);
+    } else if (!page.inPartialList) {
+      page.inPartialList = true;
+      partialByClass.get(page.sizeClass).add(page);
+    }
+  }
+
+  /** Releases every page, leaving the allocator empty. */
+  public void clear() {
+    for (SlabPage page : new ArrayList<>(allPages)) {
+      page.used = 0;
+      releasePage(page);
+    }
+  }
+
+  /** Pages of {@code sizeClass}, for the CLOCK hand. Do not modify. */
+  public List<SlabPage> pagesOf(int sizeClass) {
+    return pagesByClass.get(sizeClass);
+  }
+
+  /** Every page and large buffer this allocator holds. Do not modify. */
+  public List<SlabPage> allPages() {
+    return allPages;
+  }
+
+  /** The buffer of page {@code pageId}. */
+  public UnsafeBuffer buffer(int pageId) {
+    return pageTable.buffer(pageId);
+  }
+
+  /** The page that holds {@code ref}. */
+  public SlabPage pageOf(long ref) {
+    return pageTable.page(RecordRefs.pageId(ref));
+  }
+
+  private long allocateFromPartial(int sizeClass, int excludedPageId) {
+    List<SlabPage> partial = partialByClass.get(sizeClass);
+    for (int i = partial.size() - 1; i >= 0; i--) {
+      SlabPage page = partial.get(i);
+      if (page.id == excludedPageId) {
+        continue;
+      }
+      if (page.hasFreeChunk() && page.allIndex >= 0) {
+        long ref = takeChunk(page);
+        if (!page.hasFreeChunk()) {
+          page.inPartialList = false;
+          removeAt(partial, i);
+        }
+        return ref;
+      }
+      page.inPartialList = false;
+      removeAt(partial, i);
+    }
+    return RecordRefs.NONE;
+  }
+
+  private long takeChunk(SlabPage page) {
+    int offset;
+    if (page.freeHead != 0) {
+      offset = page.freeHead - 1;
+      page.freeHead = (int) page.buffer.getLong(offset + FREE_LINK_OFFSET);
+    } else {
+      offset = page.bumped * page.chunkSize;
+      page.bumped++;
+    }
+    page.used++;
+    return RecordRefs.of(page.id, offset);
+  }
+
+  private SlabPage newPage(int sizeClass) {
+    long cost = DirectMemory.cost(pageSize);
+    if (!budget.tryReserve(cost)) {
+      return null;
+    }
+    UnsafeBuffer buffer = DirectMemory.allocate(pageSize);
+    if (buffer == null) {
+      budget.release(cost);
+      budget.capAtCurrentUse();
+      return null;
+    }
+    int chunkSize = classes.size(sizeClass);
+    SlabPage page = new SlabPage(buffer, sizeClass, chunkSize, pageSize / chunkSize, cost);
+    addPage(page, buffer);
+    page.classIndex = pagesByClass.get(sizeClass).size();
+    pagesByClass.get(sizeClass).add(page);
+    page.inPartialList = true;
+    partialByClass.get(sizeClass).add(page);
+    return page;
+  }
+
+  private long allocateLarge(long length) {
+    int capacity = largeCapacity(length);
+    long cost = DirectMemory.cost(capacity);
+    if (!budget.tryReserve(cost)) {
+      return RecordRefs.NONE;
+    }
+    UnsafeBuffer buffer = DirectMemory.allocate(capacity);
+    if (buffer == null) {
+      budget.release(cost);
+      budget.capAtCurrentUse();
+      return RecordRefs.NONE;
+    }
+    SlabPage page = new SlabPage(buffer, LARGE_CLASS, capacity, 1, cost);
+    addPage(page, buffer);
+    page.bumped = 1;
+    page.used = 1;
+    return RecordRefs.of(page.id, 0);
+  }
+
+  private static int largeCapacity(long length) {
+    return (int) BitUtil.align(length, 64);
+  }
+
+  private void addPage(SlabPage page, UnsafeBuffer buffer) {
+    page.id = pageTable.register(page, buffer);
+    page.allIndex = allPages.size();
+    allPages.add(page);
+  }
+
+  private void releasePage(SlabPage page) {
+    if (page.allIndex < 0) {
+      return;
+    }
+    removePage(allPages, page.allIndex, true);
+    page.allIndex = -1;
+    if (!page.isLarge()) {
+      removePage(pagesByClass.get(page.sizeClass), page.classIndex, false);
+      page.classIndex = -1;
+      page.inPartialList = false;
+      partialByClass.get(page.sizeClass).remove(page);
+    }
+    pageTable.release(page.id);
+    budget.release(page.cost);
+  }
+
+  private static void removePage(List<SlabPage> pages, int index, boolean allList) {
+    SlabPage last = pages.remove(pages.size() - 1);
+    if (index < pages.size()) {
+      pages.set(index, last);
+      if (allList) {
+        last.allIndex = index;
+      } else {
+        last.classIndex = index;
+      }
+    }
+  }
+
+  private static void removeAt(List<SlabPage> list, int index) {
+    SlabPage last = list.remove(list.size() - 1);
+    if (index < list.size()) {
+      list.set(index, last);
+    }
+  }
+}
