@@ -18,10 +18,13 @@ import org.agrona.concurrent.SystemEpochClock;
 public final class BucketConfig {
   /** The smallest byte budget a bucket accepts: 1 MiB. */
   public static final long MIN_MAX_BYTES = 1L << 20;
+
   /** The byte budget when none is set: 64 MiB. */
   public static final long DEFAULT_MAX_BYTES = 64L << 20;
+
   /** The deepest history a bucket keeps per key. */
   public static final int MAX_HISTORY = 64;
+
   /** How often the background sweep looks for expired values when not set: 1 second. */
   public static final long DEFAULT_SWEEP_INTERVAL_MILLIS = 1000;
 
@@ -48,13 +51,18 @@ public final class BucketConfig {
     this.journalSize = builder.journalSize > 0 ? builder.journalSize : defaultJournal(maxBytes);
     long journalBytes = Journal.ringLength(journalSize);
     if (journalBytes > maxBytes / 4) {
-      throw new IllegalArgumentException("a journal of " + journalSize + " descriptors ("
-          + journalBytes + " bytes) takes more than a quarter of the byte budget " + maxBytes);
+      throw new IllegalArgumentException(
+          "a journal of "
+              + journalSize
+              + " descriptors ("
+              + journalBytes
+              + " bytes) takes more than a quarter of the byte budget "
+              + maxBytes);
     }
     long share = (maxBytes - journalBytes - 64) / segments;
     if (share < 64 * 1024) {
-      throw new IllegalArgumentException(segments + " segments leave less than 64 KiB each of "
-          + maxBytes + " bytes");
+      throw new IllegalArgumentException(
+          segments + " segments leave less than 64 KiB each of " + maxBytes + " bytes");
     }
     this.pageSize = (int) Math.max(MIN_PAGE, Math.min(MAX_PAGE, Long.highestOneBit(share / 16)));
     this.clock = builder.clock;
@@ -119,9 +127,19 @@ public final class BucketConfig {
 
   @Override
   public String toString() {
-    return "BucketConfig{maxBytes=" + maxBytes + ", history=" + history + ", segments=" + segments
-        + ", journalSize=" + journalSize + ", pageSize=" + pageSize + ", sweepIntervalMillis="
-        + sweepIntervalMillis + '}';
+    return "BucketConfig{maxBytes="
+        + maxBytes
+        + ", history="
+        + history
+        + ", segments="
+        + segments
+        + ", journalSize="
+        + journalSize
+        + ", pageSize="
+        + pageSize
+        + ", sweepIntervalMillis="
+        + sweepIntervalMillis
+        + '}';
   }
 
   /** Collects settings; {@link #build()} derives what was left out. */

@@ -15,27 +15,29 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A versioned key-value bucket of byte keys and byte values stored off-heap.
  *
- * <p>Every write gets a bucket-wide revision, strictly increasing. A key keeps its latest
- * {@link BucketConfig#history()} records, markers included. Reads never block writers of other
- * keys and allocate nothing. Every off-heap byte the bucket owns (pages, index tables, journal) is
- * counted in {@link #bytesInUse()}, which never exceeds {@link #maxBytes()}: when the budget is
- * reached the bucket evicts (see {@code SegmentReclaimer}) instead of failing.
+ * <p>Every write gets a bucket-wide revision, strictly increasing. A key keeps its latest {@link
+ * BucketConfig#history()} records, markers included. Reads never block writers of other keys and
+ * allocate nothing. Every off-heap byte the bucket owns (pages, index tables, journal) is counted
+ * in {@link #bytesInUse()}, which never exceeds {@link #maxBytes()}: when the budget is reached the
+ * bucket evicts (see {@code SegmentReclaimer}) instead of failing.
  *
- * <p>Keys and values are given as (buffer, offset, length). Keys must not be empty. Writes return
- * a {@code long} decoded by {@link WriteOutcome}. Expire-at times are epoch milliseconds of the
+ * <p>Keys and values are given as (buffer, offset, length). Keys must not be empty. Writes return a
+ * {@code long} decoded by {@link WriteOutcome}. Expire-at times are epoch milliseconds of the
  * configured clock, 0 for never; a value is expired when the clock reads its expire-at or later.
  *
  * <p>Thread-safe. After {@link #close()} every method but {@link #close()}, {@link #isClosed()},
- * {@link #maxBytes()} and {@link #config()} throws {@link IllegalStateException}; closing while other
- * threads work is safe: they finish or get that exception.
+ * {@link #maxBytes()} and {@link #config()} throws {@link IllegalStateException}; closing while
+ * other threads work is safe: they finish or get that exception.
  */
 public final class OffHeapBucket implements AutoCloseable {
   /** Expire-at for a write that keeps the expire-at of the live value it replaces (0 if none). */
   public static final long KEEP_EXPIRY = -1L;
+
   /** {@link #get} result when the key has no live value. */
   public static final int NOT_FOUND = -1;
 
@@ -45,7 +47,7 @@ public final class OffHeapBucket implements AutoCloseable {
   private final int segmentShift;
   private final long maxRecordLength;
   private final long journalCost;
-  private final ScheduledFuture<?> sweep;
+  private final @Nullable ScheduledFuture<?> sweep;
 
   /** A new, empty bucket. */
   public OffHeapBucket(BucketConfig config) {
@@ -54,8 +56,10 @@ public final class OffHeapBucket implements AutoCloseable {
     int journalLength = Journal.ringLength(config.journalSize());
     UnsafeBuffer ring = DirectMemory.allocate(journalLength);
     if (ring == null) {
-      throw new IllegalStateException("the JVM's direct memory cannot hold the journal ("
-          + journalLength + " bytes); raise -XX:MaxDirectMemorySize");
+      throw new IllegalStateException(
+          "the JVM's direct memory cannot hold the journal ("
+              + journalLength
+              + " bytes); raise -XX:MaxDirectMemorySize");
     }
     this.journalCost = DirectMemory.cost(journalLength);
     context.bytesInUse.addAndGet(journalCost);
@@ -65,12 +69,15 @@ public final class OffHeapBucket implements AutoCloseable {
     this.segments = new Segment[count];
     this.segmentShift = 32 - Integer.numberOfTrailingZeros(count);
     for (int i = 0; i < count; i++) {
-      segments[i] = new Segment(i, context, new MemoryBudget(share, context.bytesInUse),
-          config.pageSize(), 256);
+      segments[i] =
+          new Segment(
+              i, context, new MemoryBudget(share, context.bytesInUse), config.pageSize(), 256);
     }
     this.maxRecordLength = Math.min(share / 4, Integer.MAX_VALUE - 2 * DirectMemory.ALIGNMENT);
-    this.sweep = config.sweepIntervalMillis() > 0
-        ? ExpirySweeper.schedule(this, config.sweepIntervalMillis()) : null;
+    this.sweep =
+        config.sweepIntervalMillis() > 0
+            ? ExpirySweeper.schedule(this, config.sweepIntervalMillis())
+            : null;
   }
 
   // ---------------------------------------------------------------- reads
@@ -81,8 +88,13 @@ public final class OffHeapBucket implements AutoCloseable {
    * small gets an {@link IllegalArgumentException}. {@code info}, if not null, receives the value's
    * revision, write time and expire-at. An expired value is a miss and is expired on the spot.
    */
-  public int get(DirectBuffer key, int keyOffset, int keyLength, MutableDirectBuffer destination,
-      int destinationOffset, RecordInfo info) {
+  public int get(
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable MutableDirectBuffer destination,
+      int destinationOffset,
+      @Nullable RecordInfo info) {
     checkKey(key, keyOffset, keyLength);
     if (destination != null && destinationOffset < 0) {
       throw new IllegalArgumentException("negative destination offset " + destinationOffset);
@@ -90,8 +102,16 @@ public final class OffHeapBucket implements AutoCloseable {
     context.checkOpen();
     int hash = KeyHash.hash(key, keyOffset, keyLength);
     Segment segment = segmentFor(hash);
-    int result = segment.read(hash, key, keyOffset, keyLength, destination, destinationOffset,
-        info, context.clock.time());
+    int result =
+        segment.read(
+            hash,
+            key,
+            keyOffset,
+            keyLength,
+            destination,
+            destinationOffset,
+            info,
+            context.clock.time());
     if (result == Segment.EXPIRED) {
       segment.expire(hash, key, keyOffset, keyLength);
       return NOT_FOUND;
@@ -123,9 +143,11 @@ public final class OffHeapBucket implements AutoCloseable {
     return true;
   }
 
-  /** Hands the key's record of exactly {@code revision} to {@code visitor}; false if not retained. */
-  public boolean atRevision(DirectBuffer key, int keyOffset, int keyLength, long revision,
-      RecordVisitor visitor) {
+  /**
+   * Hands the key's record of exactly {@code revision} to {@code visitor}; false if not retained.
+   */
+  public boolean atRevision(
+      DirectBuffer key, int keyOffset, int keyLength, long revision, RecordVisitor visitor) {
     checkKey(key, keyOffset, keyLength);
     Objects.requireNonNull(visitor, "visitor");
     if (revision < 1) {
@@ -160,28 +182,63 @@ public final class OffHeapBucket implements AutoCloseable {
   // ---------------------------------------------------------------- writes
 
   /** Writes the value unconditionally; returns the new revision. */
-  public long put(DirectBuffer key, int keyOffset, int keyLength, DirectBuffer value,
-      int valueOffset, int valueLength, long expireAt) {
-    return write(key, keyOffset, keyLength, value, valueOffset, valueLength, RecordOp.PUT,
-        WriteOutcome.ANY_REVISION, expireAt);
-  }
-
-  /** Writes the value only if the key has no live value (a marker is no value). */
-  public long create(DirectBuffer key, int keyOffset, int keyLength, DirectBuffer value,
-      int valueOffset, int valueLength, long expireAt) {
-    return write(key, keyOffset, keyLength, value, valueOffset, valueLength, RecordOp.PUT, 0L,
+  public long put(
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      DirectBuffer value,
+      int valueOffset,
+      int valueLength,
+      long expireAt) {
+    return write(
+        key,
+        keyOffset,
+        keyLength,
+        value,
+        valueOffset,
+        valueLength,
+        RecordOp.PUT,
+        WriteOutcome.ANY_REVISION,
         expireAt);
   }
 
+  /** Writes the value only if the key has no live value (a marker is no value). */
+  public long create(
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      DirectBuffer value,
+      int valueOffset,
+      int valueLength,
+      long expireAt) {
+    return write(
+        key, keyOffset, keyLength, value, valueOffset, valueLength, RecordOp.PUT, 0L, expireAt);
+  }
+
   /**
-   * Writes the value only if the key's latest record (markers included) has
-   * {@code expectedRevision}; 0 means "only if there is no live value".
+   * Writes the value only if the key's latest record (markers included) has {@code
+   * expectedRevision}; 0 means "only if there is no live value".
    */
-  public long update(DirectBuffer key, int keyOffset, int keyLength, DirectBuffer value,
-      int valueOffset, int valueLength, long expireAt, long expectedRevision) {
+  public long update(
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      DirectBuffer value,
+      int valueOffset,
+      int valueLength,
+      long expireAt,
+      long expectedRevision) {
     checkExpected(expectedRevision, false);
-    return write(key, keyOffset, keyLength, value, valueOffset, valueLength, RecordOp.PUT,
-        expectedRevision, expireAt);
+    return write(
+        key,
+        keyOffset,
+        keyLength,
+        value,
+        valueOffset,
+        valueLength,
+        RecordOp.PUT,
+        expectedRevision,
+        expireAt);
   }
 
   /**
@@ -215,24 +272,47 @@ public final class OffHeapBucket implements AutoCloseable {
     return segmentFor(hash).touch(hash, key, keyOffset, keyLength, expireAt);
   }
 
-  private long write(DirectBuffer key, int keyOffset, int keyLength, DirectBuffer value,
-      int valueOffset, int valueLength, RecordOp op, long expected, long expireAt) {
+  private long write(
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable DirectBuffer value,
+      int valueOffset,
+      int valueLength,
+      RecordOp op,
+      long expected,
+      long expireAt) {
     checkKey(key, keyOffset, keyLength);
     if (op == RecordOp.PUT) {
-      Objects.requireNonNull(value, "value");
-      checkRange("value", value, valueOffset, valueLength);
+      checkRange("value", Objects.requireNonNull(value, "value"), valueOffset, valueLength);
       checkExpireAt(expireAt, true);
     }
     long length = RecordDescriptor.recordLength(keyLength, op == RecordOp.PUT ? valueLength : 0);
     if (length > maxRecordLength) {
-      throw new IllegalArgumentException("a record of " + length + " bytes exceeds the largest "
-          + "this bucket stores (" + maxRecordLength + " bytes of a " + config.maxBytes()
-          + "-byte budget)");
+      throw new IllegalArgumentException(
+          "a record of "
+              + length
+              + " bytes exceeds the largest "
+              + "this bucket stores ("
+              + maxRecordLength
+              + " bytes of a "
+              + config.maxBytes()
+              + "-byte budget)");
     }
     context.checkOpen();
     int hash = KeyHash.hash(key, keyOffset, keyLength);
-    return segmentFor(hash).write(hash, key, keyOffset, keyLength, value, valueOffset,
-        valueLength, op, expected, expireAt);
+    return segmentFor(hash)
+        .write(
+            hash,
+            key,
+            keyOffset,
+            keyLength,
+            value,
+            valueOffset,
+            valueLength,
+            op,
+            expected,
+            expireAt);
   }
 
   // ---------------------------------------------------------------- maintenance
@@ -257,7 +337,9 @@ public final class OffHeapBucket implements AutoCloseable {
     return expired;
   }
 
-  /** Drops every record at once, writing no revisions; the journal and revision stay as they are. */
+  /**
+   * Drops every record at once, writing no revisions; the journal and revision stay as they are.
+   */
   public void clear() {
     context.checkOpen();
     for (Segment segment : segments) {
@@ -401,8 +483,17 @@ public final class OffHeapBucket implements AutoCloseable {
 
   private static void checkRange(String what, DirectBuffer buffer, int offset, int length) {
     if (offset < 0 || length < 0 || (long) offset + length > buffer.capacity()) {
-      throw new IllegalArgumentException(what + " range [" + offset + ", " + offset + "+" + length
-          + ") is outside its buffer of " + buffer.capacity() + " bytes");
+      throw new IllegalArgumentException(
+          what
+              + " range ["
+              + offset
+              + ", "
+              + offset
+              + "+"
+              + length
+              + ") is outside its buffer of "
+              + buffer.capacity()
+              + " bytes");
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.cellar.engine;
 
 /**
- * A reusable holder for a record's metadata, filled by reads so that a get allocates nothing.
- * Not thread-safe: give each reading thread its own.
+ * A reusable holder for a record's metadata, filled by reads so that a get allocates nothing. Not
+ * thread-safe: give each reading thread its own.
  */
 public final class RecordInfo {
   private long revision;
@@ -47,7 +47,16 @@ public final class RecordInfo {
 
   @Override
   public String toString() {
-    return "RecordInfo{revision=" + revision + ", op=" + op + ", writeTime=" + writeTime
-        + ", expireAt=" + expireAt + ", valueLength=" + valueLength + '}';
+    return "RecordInfo{revision="
+        + revision
+        + ", op="
+        + op
+        + ", writeTime="
+        + writeTime
+        + ", expireAt="
+        + expireAt
+        + ", valueLength="
+        + valueLength
+        + '}';
   }
 }

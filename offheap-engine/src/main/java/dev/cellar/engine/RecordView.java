@@ -9,17 +9,20 @@ import static dev.cellar.engine.internal.RecordDescriptor.VALUE_LENGTH_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.WRITE_TIME_OFFSET;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A flyweight over one record: its metadata, key bytes and value bytes.
  *
  * <p>A view handed to a {@link MutationObserver} points into the bucket's memory and is valid only
- * during that call; a view handed to a {@link RecordVisitor}, a {@link WatchHandler} or read from an
- * {@link EntryCursor} points at a private copy and is valid until the next record is delivered.
+ * during that call; a view handed to a {@link RecordVisitor}, a {@link WatchHandler} or read from
+ * an {@link EntryCursor} points at a private copy and is valid until the next record is delivered.
  * Copy out what must outlive that.
  */
 public final class RecordView {
-  private DirectBuffer buffer;
+  private static final DirectBuffer EMPTY = new UnsafeBuffer(new byte[0]);
+
+  private DirectBuffer buffer = EMPTY;
   private int offset;
 
   /** Points this view at the record that starts at {@code offset} in {@code buffer}. */
@@ -90,8 +93,18 @@ public final class RecordView {
 
   @Override
   public String toString() {
-    return buffer == null ? "RecordView{}"
-        : "RecordView{revision=" + revision() + ", op=" + op() + ", keyLength=" + keyLength()
-            + ", valueLength=" + valueLength() + ", expireAt=" + expireAt() + '}';
+    return buffer == null
+        ? "RecordView{}"
+        : "RecordView{revision="
+            + revision()
+            + ", op="
+            + op()
+            + ", keyLength="
+            + keyLength()
+            + ", valueLength="
+            + valueLength()
+            + ", expireAt="
+            + expireAt()
+            + '}';
   }
 }

@@ -9,13 +9,13 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 
 /**
- * Reads a bucket's changes in revision order: first a replay of existing records (as its
- * {@link WatchStart} says) closed by one end-of-data, then every later revision from the journal.
+ * Reads a bucket's changes in revision order: first a replay of existing records (as its {@link
+ * WatchStart} says) closed by one end-of-data, then every later revision from the journal.
  *
  * <p>A revision whose record is no longer retained (superseded beyond the history depth, purged,
  * forgotten) is skipped: a later revision of the same key follows. When the journal has lapped the
- * cursor, it resyncs: it replays the latest record of every key that changed since its position,
- * in revision order, and goes on from there, so it may skip intermediate revisions but never the
+ * cursor, it resyncs: it replays the latest record of every key that changed since its position, in
+ * revision order, and goes on from there, so it may skip intermediate revisions but never the
  * latest state of a changed key. Delivered revisions always increase.
  *
  * <p>Owned by one thread: {@link #poll} must not be called concurrently.
@@ -75,9 +75,7 @@ public final class WatchCursor implements AutoCloseable {
         handler.onEndOfData();
         continue;
       }
-      Journal journal = context.journal;
-      checkUsable();
-      int state = journal.read(next, entry);
+      int state = context.journal().read(next, entry);
       if (state == Journal.NOT_YET) {
         break;
       }

@@ -3,6 +3,7 @@ package dev.cellar.engine.internal;
 import dev.cellar.engine.MutationObserver;
 import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.concurrent.EpochClock;
+import org.jspecify.annotations.Nullable;
 
 /** What every segment of one bucket shares. */
 public final class BucketContext {
@@ -14,7 +15,7 @@ public final class BucketContext {
   public final EpochClock clock;
   public final MutationObserver observer;
   public final int history;
-  public volatile Journal journal;
+  public volatile @Nullable Journal journal;
   public volatile boolean closed;
 
   /** A context for a bucket that keeps {@code history} versions per key. */
@@ -22,6 +23,15 @@ public final class BucketContext {
     this.clock = clock;
     this.observer = observer;
     this.history = history;
+  }
+
+  /** The journal; fails with {@link IllegalStateException} once the bucket is closed. */
+  public Journal journal() {
+    Journal current = journal;
+    if (current == null) {
+      throw new IllegalStateException("the bucket is closed");
+    }
+    return current;
   }
 
   /** Throws {@link IllegalStateException} once the bucket is closed. */

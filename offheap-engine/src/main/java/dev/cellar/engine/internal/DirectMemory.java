@@ -3,6 +3,7 @@ package dev.cellar.engine.internal;
 import java.nio.ByteBuffer;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where every off-heap byte comes from: 64-byte aligned direct buffers, released by dropping the
@@ -20,10 +21,10 @@ public final class DirectMemory {
   }
 
   /**
-   * A zeroed, aligned buffer of {@code capacity} bytes, or {@code null} when the JVM's direct memory
-   * is exhausted (the caller then evicts instead of failing).
+   * A zeroed, aligned buffer of {@code capacity} bytes, or {@code null} when the JVM's direct
+   * memory is exhausted (the caller then evicts instead of failing).
    */
-  public static UnsafeBuffer allocate(int capacity) {
+  public static @Nullable UnsafeBuffer allocate(int capacity) {
     try {
       ByteBuffer buffer = BufferUtil.allocateDirectAligned(capacity, ALIGNMENT);
       return new UnsafeBuffer(buffer);

@@ -20,18 +20,23 @@ public final class ExpirySweeper {
   public static ScheduledFuture<?> schedule(OffHeapBucket bucket, long intervalMillis) {
     WeakReference<OffHeapBucket> weak = new WeakReference<>(bucket);
     AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
-    ScheduledFuture<?> future = EXECUTOR.scheduleWithFixedDelay(() -> {
-      OffHeapBucket target = weak.get();
-      if (target == null || target.isClosed()) {
-        cancel(self);
-        return;
-      }
-      try {
-        target.sweepExpired();
-      } catch (IllegalStateException closed) {
-        cancel(self);
-      }
-    }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> future =
+        EXECUTOR.scheduleWithFixedDelay(
+            () -> {
+              OffHeapBucket target = weak.get();
+              if (target == null || target.isClosed()) {
+                cancel(self);
+                return;
+              }
+              try {
+                target.sweepExpired();
+              } catch (IllegalStateException closed) {
+                cancel(self);
+              }
+            },
+            intervalMillis,
+            intervalMillis,
+            TimeUnit.MILLISECONDS);
     self.set(future);
     return future;
   }
@@ -44,11 +49,14 @@ public final class ExpirySweeper {
   }
 
   private static ScheduledThreadPoolExecutor createExecutor() {
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "cellar-expiry-sweeper");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            runnable -> {
+              Thread thread = new Thread(runnable, "cellar-expiry-sweeper");
+              thread.setDaemon(true);
+              return thread;
+            });
     executor.setRemoveOnCancelPolicy(true);
     return executor;
   }

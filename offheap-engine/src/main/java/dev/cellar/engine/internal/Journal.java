@@ -11,9 +11,9 @@ import java.lang.invoke.VarHandle;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The bucket's change journal: an off-heap ring of {@link JournalDescriptor}s indexed by
- * {@code revision & mask}. Writers append inside their segment's write lock; any number of cursors
- * read without locks.
+ * The bucket's change journal: an off-heap ring of {@link JournalDescriptor}s indexed by {@code
+ * revision & mask}. Writers append inside their segment's write lock; any number of cursors read
+ * without locks.
  *
  * <p>A slot is claimed by swapping its revision for the negated new revision, so two writers whose
  * revisions are a whole ring apart never interleave: the later revision wins and the earlier one,
@@ -22,8 +22,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class Journal {
   /** {@link #read} result: the slot holds the wanted revision; the entry was filled. */
   public static final int FOUND = 0;
+
   /** {@link #read} result: the wanted revision has not been written yet. */
   public static final int NOT_YET = 1;
+
   /** {@link #read} result: the slot was overwritten by a later revision. */
   public static final int LAPPED = 2;
 

@@ -21,7 +21,8 @@ package dev.cellar.engine.internal;
  *
  * <p>A writer zeroes the revision, fences, writes the body, then stores the revision with release
  * semantics: a reader that reads the same revision before and after the body has a consistent
- * descriptor. A slot whose revision is ahead of the one a cursor expects means the cursor was lapped.
+ * descriptor. A slot whose revision is ahead of the one a cursor expects means the cursor was
+ * lapped.
  */
 public final class JournalDescriptor {
   public static final int REVISION_OFFSET = 0;

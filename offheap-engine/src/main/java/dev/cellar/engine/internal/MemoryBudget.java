@@ -39,8 +39,8 @@ public final class MemoryBudget {
   }
 
   /**
-   * The JVM's direct memory ran out below this budget: from now on the segment treats what it
-   * holds as its limit, so it evicts rather than fails.
+   * The JVM's direct memory ran out below this budget: from now on the segment treats what it holds
+   * as its limit, so it evicts rather than fails.
    */
   public void capAtCurrentUse() {
     limit = Math.min(limit, used);

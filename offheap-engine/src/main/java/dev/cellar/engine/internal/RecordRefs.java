@@ -2,8 +2,8 @@ package dev.cellar.engine.internal;
 
 /**
  * A record reference packs the page id (high 32 bits) and the offset in the page (low 32 bits).
- * Page id 0 is never used, so reference 0 means "none". References never depend on where a page
- * is mapped.
+ * Page id 0 is never used, so reference 0 means "none". References never depend on where a page is
+ * mapped.
  */
 public final class RecordRefs {
   public static final long NONE = 0L;

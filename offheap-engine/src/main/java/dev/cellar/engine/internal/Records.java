@@ -60,11 +60,13 @@ public final class Records {
   }
 
   /**
-   * True when a record whose header claims these lengths lies inside {@code page}. A reader racing a
-   * writer checks this before it follows any length, so garbage never leads outside the buffer.
+   * True when a record whose header claims these lengths lies inside {@code page}. A reader racing
+   * a writer checks this before it follows any length, so garbage never leads outside the buffer.
    */
   public static boolean fits(UnsafeBuffer page, int offset, int keyLength, int valueLength) {
-    return offset >= 0 && keyLength >= 0 && valueLength >= 0
+    return offset >= 0
+        && keyLength >= 0
+        && valueLength >= 0
         && (long) offset + HEADER_LENGTH + keyLength + valueLength <= page.capacity();
   }
 

@@ -23,13 +23,14 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One segment of a bucket: an index table, an allocator and a {@link StampedLock}.
  *
  * <p><b>Lock protocol.</b> Readers try an optimistic stamp twice, then take the read lock. An
- * optimistic reader checks every length and offset against the buffer it follows before using it
- * (a racing writer can leave garbage) and trusts nothing until the stamp validates. Writers hold the
+ * optimistic reader checks every length and offset against the buffer it follows before using it (a
+ * racing writer can leave garbage) and trusts nothing until the stamp validates. Writers hold the
  * write lock for the memory change only; the revision is claimed inside it and stored last with
  * release semantics, the journal is appended and the observer told before the lock is released.
  * Memory is never freed explicitly: a reader holding a stale table or page sees old bytes, never
@@ -38,8 +39,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class Segment {
   /** {@link #read} result: no live value. */
   public static final int MISS = -1;
+
   /** {@link #read} result: the value has expired and should be expired by a writer. */
   public static final int EXPIRED = -2;
+
   private static final int RETRY = -3;
   private static final int OPTIMISTIC_ATTEMPTS = 2;
   private static final int SWEEP_BATCH = 256;
@@ -56,13 +59,17 @@ public final class Segment {
   private final RecordView recordView = new RecordView();
   volatile UnsafeBuffer table;
   private long tableCost;
+
   /** Keys in the index: live values and markers. */
   int keys;
+
   volatile long liveCount;
   volatile long recordCount;
   private int sweepCursor;
 
-  /** A segment with {@code budget} bytes, pages of {@code pageSize} and a table of {@code slots}. */
+  /**
+   * A segment with {@code budget} bytes, pages of {@code pageSize} and a table of {@code slots}.
+   */
   public Segment(int index, BucketContext context, MemoryBudget budget, int pageSize, int slots) {
     this.index = index;
     this.context = context;
@@ -84,8 +91,14 @@ public final class Segment {
    * when there is none, {@link #EXPIRED} when the value has expired but is not yet marked so.
    */
   public int read(
-      int hash, DirectBuffer key, int keyOffset, int keyLength, MutableDirectBuffer destination,
-      int destinationOffset, RecordInfo info, long now) {
+      int hash,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable MutableDirectBuffer destination,
+      int destinationOffset,
+      @Nullable RecordInfo info,
+      long now) {
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       long stamp = lock.tryOptimisticRead();
       if (stamp == 0) {
@@ -94,8 +107,9 @@ public final class Segment {
       }
       int result;
       try {
-        result = readUnlocked(hash, key, keyOffset, keyLength, destination, destinationOffset, info,
-            now, stamp);
+        result =
+            readUnlocked(
+                hash, key, keyOffset, keyLength, destination, destinationOffset, info, now, stamp);
       } catch (IndexOutOfBoundsException | NullPointerException e) {
         if (lock.validate(stamp)) {
           throw e;
@@ -109,8 +123,9 @@ public final class Segment {
     long stamp = lock.readLock();
     try {
       context.checkOpen();
-      int result = readUnlocked(hash, key, keyOffset, keyLength, destination, destinationOffset,
-          info, now, 0);
+      int result =
+          readUnlocked(
+              hash, key, keyOffset, keyLength, destination, destinationOffset, info, now, 0);
       if (result == RETRY) {
         throw new IllegalStateException("index and records disagree under the read lock");
       }
@@ -121,8 +136,15 @@ public final class Segment {
   }
 
   private int readUnlocked(
-      int hash, DirectBuffer key, int keyOffset, int keyLength, MutableDirectBuffer destination,
-      int destinationOffset, RecordInfo info, long now, long stamp) {
+      int hash,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable MutableDirectBuffer destination,
+      int destinationOffset,
+      @Nullable RecordInfo info,
+      long now,
+      long stamp) {
     UnsafeBuffer current = table;
     int capacity = SegmentIndex.capacity(current);
     int mask = capacity - 1;
@@ -148,8 +170,16 @@ public final class Segment {
         }
         if (recordKeyLength == keyLength
             && Records.keyEquals(page, offset, key, keyOffset, keyLength)) {
-          return copyValue(page, offset, keyLength, valueLength, destination, destinationOffset,
-              info, now, stamp);
+          return copyValue(
+              page,
+              offset,
+              keyLength,
+              valueLength,
+              destination,
+              destinationOffset,
+              info,
+              now,
+              stamp);
         }
       }
       slot = (slot + 1) & mask;
@@ -158,8 +188,15 @@ public final class Segment {
   }
 
   private int copyValue(
-      UnsafeBuffer page, int offset, int keyLength, int valueLength,
-      MutableDirectBuffer destination, int destinationOffset, RecordInfo info, long now, long stamp) {
+      UnsafeBuffer page,
+      int offset,
+      int keyLength,
+      int valueLength,
+      @Nullable MutableDirectBuffer destination,
+      int destinationOffset,
+      @Nullable RecordInfo info,
+      long now,
+      long stamp) {
     if (Records.op(page, offset) != RecordOp.PUT.code()) {
       return MISS;
     }
@@ -173,14 +210,24 @@ public final class Segment {
         if (stamp != 0 && !lock.validate(stamp)) {
           return RETRY;
         }
-        throw new IllegalArgumentException("destination holds " + destination.capacity()
-            + " bytes; the value needs " + valueLength + " at offset " + destinationOffset);
+        throw new IllegalArgumentException(
+            "destination holds "
+                + destination.capacity()
+                + " bytes; the value needs "
+                + valueLength
+                + " at offset "
+                + destinationOffset);
       }
-      destination.putBytes(destinationOffset, page, offset + HEADER_LENGTH + keyLength, valueLength);
+      destination.putBytes(
+          destinationOffset, page, offset + HEADER_LENGTH + keyLength, valueLength);
     }
     if (info != null) {
-      info.set(Records.revision(page, offset), RecordOp.PUT,
-          page.getLong(offset + WRITE_TIME_OFFSET), expireAt, valueLength);
+      info.set(
+          Records.revision(page, offset),
+          RecordOp.PUT,
+          page.getLong(offset + WRITE_TIME_OFFSET),
+          expireAt,
+          valueLength);
     }
     if (stamp == 0 || lock.validate(stamp)) {
       // Racy on purpose: the byte lives in the buffer we read, whose layout never changes, so a
@@ -197,8 +244,8 @@ public final class Segment {
    * Copies the key's latest record (a value or a marker) to {@code out} at 0; false when the key
    * has none. Takes the read lock: used off the hot path.
    */
-  public boolean copyLatest(int hash, DirectBuffer key, int keyOffset, int keyLength,
-      MutableDirectBuffer out) {
+  public boolean copyLatest(
+      int hash, DirectBuffer key, int keyOffset, int keyLength, MutableDirectBuffer out) {
     long stamp = lock.readLock();
     try {
       context.checkOpen();
@@ -217,8 +264,13 @@ public final class Segment {
    * Copies the key's retained records to {@code out}, oldest first, and their offsets in it to
    * {@code offsets}. Returns how many.
    */
-  public int copyHistory(int hash, DirectBuffer key, int keyOffset, int keyLength,
-      MutableDirectBuffer out, LongArrayList offsets) {
+  public int copyHistory(
+      int hash,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      MutableDirectBuffer out,
+      LongArrayList offsets) {
     long stamp = lock.readLock();
     try {
       context.checkOpen();
@@ -242,14 +294,20 @@ public final class Segment {
   }
 
   /** Copies the key's record of exactly {@code revision} to {@code out}; false if not retained. */
-  public boolean copyAtRevision(int hash, DirectBuffer key, int keyOffset, int keyLength,
-      long revision, MutableDirectBuffer out) {
+  public boolean copyAtRevision(
+      int hash,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      long revision,
+      MutableDirectBuffer out) {
     long stamp = lock.readLock();
     try {
       context.checkOpen();
       int slot = find(hash, key, keyOffset, keyLength);
       for (long ref = slot < 0 ? RecordRefs.NONE : SegmentIndex.ref(table, slot);
-          ref != RecordRefs.NONE; ref = previous(ref)) {
+          ref != RecordRefs.NONE;
+          ref = previous(ref)) {
         long current = revisionOf(ref);
         if (current == revision) {
           copyRecord(ref, out, 0);
@@ -322,8 +380,17 @@ public final class Segment {
    * live value) or the revision the latest record must have; a DELETE also needs a live value.
    * {@code expireAt} may be {@link dev.cellar.engine.OffHeapBucket#KEEP_EXPIRY}.
    */
-  public long write(int hash, DirectBuffer key, int keyOffset, int keyLength, DirectBuffer value,
-      int valueOffset, int valueLength, RecordOp op, long expected, long expireAt) {
+  public long write(
+      int hash,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable DirectBuffer value,
+      int valueOffset,
+      int valueLength,
+      RecordOp op,
+      long expected,
+      long expireAt) {
     long stamp = lock.writeLock();
     try {
       context.checkOpen();
@@ -331,13 +398,15 @@ public final class Segment {
       int slot = find(hash, key, keyOffset, keyLength);
       long head = slot < 0 ? RecordRefs.NONE : SegmentIndex.ref(table, slot);
       if (head != RecordRefs.NONE && isExpiredValue(head, now)) {
-        head = appendRecord(hash, key, keyOffset, keyLength, null, 0, 0, RecordOp.EXPIRE, 0L, head,
-            now);
+        head =
+            appendRecord(
+                hash, key, keyOffset, keyLength, null, 0, 0, RecordOp.EXPIRE, 0L, head, now);
       }
       boolean live = head != RecordRefs.NONE && opOf(head) == RecordOp.PUT.code();
       long headRevision = head == RecordRefs.NONE ? 0 : revisionOf(head);
-      boolean allowed = expected == WriteOutcome.ANY_REVISION
-          || (expected == 0 ? !live : headRevision == expected);
+      boolean allowed =
+          expected == WriteOutcome.ANY_REVISION
+              || (expected == 0 ? !live : headRevision == expected);
       if (!allowed || (op == RecordOp.DELETE && !live)) {
         return -headRevision;
       }
@@ -346,8 +415,19 @@ public final class Segment {
         newExpireAt = live ? expireAtOf(head) : 0L;
       }
       int length = op == RecordOp.PUT ? valueLength : 0;
-      long ref = appendRecord(hash, key, keyOffset, keyLength, value, valueOffset, length, op,
-          op == RecordOp.PUT ? newExpireAt : 0L, head, now);
+      long ref =
+          appendRecord(
+              hash,
+              key,
+              keyOffset,
+              keyLength,
+              value,
+              valueOffset,
+              length,
+              op,
+              op == RecordOp.PUT ? newExpireAt : 0L,
+              head,
+              now);
       return revisionOf(ref);
     } finally {
       lock.unlockWrite(stamp);
@@ -405,8 +485,18 @@ public final class Segment {
    * history, trims it, journals the revision and tells the observer. Returns the new reference.
    * Caller holds the write lock.
    */
-  long appendRecord(int hash, DirectBuffer key, int keyOffset, int keyLength, DirectBuffer value,
-      int valueOffset, int valueLength, RecordOp op, long expireAt, long head, long now) {
+  long appendRecord(
+      int hash,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable DirectBuffer value,
+      int valueOffset,
+      int valueLength,
+      RecordOp op,
+      long expireAt,
+      long head,
+      long now) {
     if (head == RecordRefs.NONE) {
       ensureRoomForKey();
     }
@@ -425,7 +515,7 @@ public final class Segment {
     Records.frequency(page, offset, op == RecordOp.PUT ? 1 : 0);
     page.putShort(offset + SIZE_CLASS_OFFSET, (short) slab.sizeClass);
     page.putBytes(offset + HEADER_LENGTH, key, keyOffset, keyLength);
-    if (valueLength > 0) {
+    if (value != null && valueLength > 0) {
       page.putBytes(offset + HEADER_LENGTH + keyLength, value, valueOffset, valueLength);
     }
     long revision = context.sequence.next();
@@ -455,21 +545,23 @@ public final class Segment {
 
   /** Journals {@code revision} and tells the observer, with the previous head still intact. */
   void publish(long revision, long ref, RecordOp op, int hash, long previousRef) {
-    context.journal.append(revision, ref, index, op.code(), hash);
+    context.journal().append(revision, ref, index, op.code(), hash);
     MutationObserver observer = context.observer;
     if (observer != MutationObserver.NONE) {
-      RecordView previous = previousRef == RecordRefs.NONE ? null
-          : previousView.wrap(bufferOf(previousRef), RecordRefs.offset(previousRef));
+      @Nullable RecordView previous =
+          previousRef == RecordRefs.NONE
+              ? null
+              : previousView.wrap(bufferOf(previousRef), RecordRefs.offset(previousRef));
       observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
     }
   }
 
   /** Like {@link #publish} for a record rewritten in place: the previous state was copied first. */
   void publishRewrite(long revision, long ref, RecordOp op, int hash, boolean hadCopy) {
-    context.journal.append(revision, ref, index, op.code(), hash);
+    context.journal().append(revision, ref, index, op.code(), hash);
     MutationObserver observer = context.observer;
     if (observer != MutationObserver.NONE) {
-      RecordView previous = hadCopy ? previousView.wrap(observerCopy, 0) : null;
+      @Nullable RecordView previous = hadCopy ? previousView.wrap(observerCopy, 0) : null;
       observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
     }
   }
@@ -533,10 +625,10 @@ public final class Segment {
       while (slot < SegmentIndex.capacity(table)) {
         long ref = SegmentIndex.ref(table, slot);
         if (ref != RecordRefs.NONE && opOf(ref) != RecordOp.PUT.code()) {
-          UnsafeBuffer before = table;
+          int capacityBefore = SegmentIndex.capacity(table);
           forgetKey(slot);
           removed++;
-          if (before != table) {
+          if (capacityBefore != SegmentIndex.capacity(table)) {
             slot = 0;
           }
           continue;
@@ -574,8 +666,18 @@ public final class Segment {
           if (isExpiredValue(ref, now)) {
             UnsafeBuffer page = bufferOf(ref);
             int offset = RecordRefs.offset(ref);
-            appendRecord(SegmentIndex.hash(table, slot), page, offset + HEADER_LENGTH,
-                Records.keyLength(page, offset), null, 0, 0, RecordOp.EXPIRE, 0L, ref, now);
+            appendRecord(
+                SegmentIndex.hash(table, slot),
+                page,
+                offset + HEADER_LENGTH,
+                Records.keyLength(page, offset),
+                null,
+                0,
+                0,
+                RecordOp.EXPIRE,
+                0L,
+                ref,
+                now);
             expired++;
           }
         }
@@ -589,8 +691,8 @@ public final class Segment {
   }
 
   /**
-   * Appends {@code [key length][key bytes]} for every key with a live, unexpired value to
-   * {@code out} from {@code position}; returns the position after the last one.
+   * Appends {@code [key length][key bytes]} for every key with a live, unexpired value to {@code
+   * out} from {@code position}; returns the position after the last one.
    */
   public int collectLiveKeys(MutableDirectBuffer out, int position) {
     long stamp = lock.readLock();
@@ -600,7 +702,9 @@ public final class Segment {
       UnsafeBuffer current = table;
       for (int slot = 0; slot < SegmentIndex.capacity(current); slot++) {
         long ref = SegmentIndex.ref(current, slot);
-        if (ref == RecordRefs.NONE || opOf(ref) != RecordOp.PUT.code() || isExpiredValue(ref, now)) {
+        if (ref == RecordRefs.NONE
+            || opOf(ref) != RecordOp.PUT.code()
+            || isExpiredValue(ref, now)) {
           continue;
         }
         UnsafeBuffer page = bufferOf(ref);
@@ -751,8 +855,12 @@ public final class Segment {
       long ref = SegmentIndex.ref(old, slot);
       if (ref != RecordRefs.NONE) {
         int hash = SegmentIndex.hash(old, slot);
-        SegmentIndex.set(fresh, SegmentIndex.emptySlot(fresh, hash), hash,
-            SegmentIndex.expiryHint(old, slot), ref);
+        SegmentIndex.set(
+            fresh,
+            SegmentIndex.emptySlot(fresh, hash),
+            hash,
+            SegmentIndex.expiryHint(old, slot),
+            ref);
       }
     }
     table = fresh;
@@ -761,7 +869,7 @@ public final class Segment {
   }
 
   /** A zeroed table of {@code slots}, charged to the budget; null if it does not fit. */
-  private UnsafeBuffer newTable(int slots) {
+  private @Nullable UnsafeBuffer newTable(int slots) {
     int length = slots * IndexDescriptor.SLOT_LENGTH;
     long cost = DirectMemory.cost(length);
     if (!budget.tryReserve(cost)) {
@@ -779,8 +887,13 @@ public final class Segment {
 
   // ---------------------------------------------------------------- record access
 
+  /** The page of {@code ref}; under the lock it must exist. */
   UnsafeBuffer bufferOf(long ref) {
-    return context.pageTable.buffer(RecordRefs.pageId(ref));
+    UnsafeBuffer page = context.pageTable.buffer(RecordRefs.pageId(ref));
+    if (page == null) {
+      throw new IllegalStateException("reference " + Long.toHexString(ref) + " names no page");
+    }
+    return page;
   }
 
   long revisionOf(long ref) {

@@ -100,7 +100,8 @@ public final class SegmentIndex {
       int hash = hash(table, next);
       int home = hash & mask;
       // The entry at `next` may fill the hole only if its home is not cyclically in (hole, next].
-      boolean homeBetween = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
+      boolean homeBetween =
+          hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
       if (!homeBetween) {
         set(table, hole, hash, expiryHint(table, next), ref);
         hole = next;

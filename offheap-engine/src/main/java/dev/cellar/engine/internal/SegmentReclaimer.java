@@ -58,8 +58,12 @@ final class SegmentReclaimer {
         break;
       }
     }
-    throw new IllegalStateException("the byte budget (" + segment.budget.limit()
-        + " bytes for this segment) cannot hold a record of " + length + " bytes");
+    throw new IllegalStateException(
+        "the byte budget ("
+            + segment.budget.limit()
+            + " bytes for this segment) cannot hold a record of "
+            + length
+            + " bytes");
   }
 
   /** Reserves {@code bytes} of fresh memory, emptying pages as needed; false if impossible. */
@@ -77,7 +81,8 @@ final class SegmentReclaimer {
 
   private boolean reclaimFor(long length, long protectedHead) {
     int sizeClass = allocator.classes().classOf(length);
-    if (sizeClass >= 0 && !allocator.pagesOf(sizeClass).isEmpty()
+    if (sizeClass >= 0
+        && !allocator.pagesOf(sizeClass).isEmpty()
         && sweepClass(sizeClass, length, protectedHead)) {
       return true;
     }
@@ -118,8 +123,8 @@ final class SegmentReclaimer {
   }
 
   /**
-   * Applies the CLOCK rule to the record at {@code ref}; true when memory was freed or a value
-   * was turned into a marker.
+   * Applies the CLOCK rule to the record at {@code ref}; true when memory was freed or a value was
+   * turned into a marker.
    */
   private boolean visit(long ref, long protectedHead) {
     UnsafeBuffer page = segment.bufferOf(ref);
@@ -145,8 +150,8 @@ final class SegmentReclaimer {
       return true;
     }
     long now = segment.context.clock.time();
-    rewriteAsMarker(slot, ref, segment.isExpiredValue(ref, now) ? RecordOp.EXPIRE : RecordOp.EVICT,
-        now);
+    rewriteAsMarker(
+        slot, ref, segment.isExpiredValue(ref, now) ? RecordOp.EXPIRE : RecordOp.EVICT, now);
     return true;
   }
 
@@ -240,8 +245,8 @@ final class SegmentReclaimer {
 
   /**
    * Turns the live value at {@code ref} into a marker of {@code op} placed in a free chunk outside
-   * the page being emptied; when there is none, the marker is journaled and then forgotten with
-   * the page.
+   * the page being emptied; when there is none, the marker is journaled and then forgotten with the
+   * page.
    */
   private void moveAsMarker(int slot, long ref, int pageId, RecordOp op, long now) {
     UnsafeBuffer page = segment.bufferOf(ref);
@@ -250,7 +255,8 @@ final class SegmentReclaimer {
     long target = allocator.allocateExisting(RecordDescriptor.recordLength(keyLength, 0), pageId);
     if (target == RecordRefs.NONE) {
       rewriteAsMarker(slot, ref, op, now);
-      segment.forgetKey(SegmentIndex.slotOfRef(segment.table(), Records.keyHash(page, offset), ref));
+      segment.forgetKey(
+          SegmentIndex.slotOfRef(segment.table(), Records.keyHash(page, offset), ref));
       return;
     }
     UnsafeBuffer targetPage = segment.bufferOf(target);
@@ -264,8 +270,8 @@ final class SegmentReclaimer {
     targetPage.putInt(targetOffset + VALUE_LENGTH_OFFSET, 0);
     targetPage.putByte(targetOffset + OPERATION_OFFSET, (byte) op.code());
     Records.frequency(targetPage, targetOffset, 0);
-    targetPage.putShort(targetOffset + SIZE_CLASS_OFFSET,
-        (short) allocator.pageOf(target).sizeClass);
+    targetPage.putShort(
+        targetOffset + SIZE_CLASS_OFFSET, (short) allocator.pageOf(target).sizeClass);
     targetPage.putBytes(targetOffset + HEADER_LENGTH, page, offset + HEADER_LENGTH, keyLength);
     long revision = segment.context.sequence.next();
     targetPage.putLongRelease(targetOffset + REVISION_OFFSET, revision);

@@ -3,8 +3,8 @@ package dev.cellar.engine.internal;
 import java.util.Arrays;
 
 /**
- * The chunk sizes of the slab allocator: four classes per power of two, multiples of 16 bytes,
- * from {@link #MIN_CHUNK} up to a quarter of a page. A record larger than the largest class gets a
+ * The chunk sizes of the slab allocator: four classes per power of two, multiples of 16 bytes, from
+ * {@link #MIN_CHUNK} up to a quarter of a page. A record larger than the largest class gets a
  * buffer of its own. Internal waste is at most a quarter of a chunk.
  */
 public final class SizeClasses {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One segment's allocator: chunks of fixed size classes carved from pages, and a buffer of its own
@@ -89,7 +90,7 @@ public final class SlabAllocator {
 
   /** Frees the record at {@code ref}: zeroes its revision first, then recycles the chunk. */
   public void free(long ref) {
-    SlabPage page = pageTable.page(RecordRefs.pageId(ref));
+    SlabPage page = pageOf(ref);
     int offset = RecordRefs.offset(ref);
     page.buffer.putLongVolatile(offset + REVISION_OFFSET, 0L);
     if (page.isLarge()) {
@@ -126,14 +127,13 @@ public final class SlabAllocator {
     return allPages;
   }
 
-  /** The buffer of page {@code pageId}. */
-  public UnsafeBuffer buffer(int pageId) {
-    return pageTable.buffer(pageId);
-  }
-
-  /** The page that holds {@code ref}. */
+  /** The page that holds {@code ref}; it must be one of this allocator's. */
   public SlabPage pageOf(long ref) {
-    return pageTable.page(RecordRefs.pageId(ref));
+    SlabPage page = pageTable.page(RecordRefs.pageId(ref));
+    if (page == null) {
+      throw new IllegalStateException("reference " + Long.toHexString(ref) + " names no page");
+    }
+    return page;
   }
 
   private long allocateFromPartial(int sizeClass, int excludedPageId) {
@@ -170,7 +170,7 @@ public final class SlabAllocator {
     return RecordRefs.of(page.id, offset);
   }
 
-  private SlabPage newPage(int sizeClass) {
+  private @Nullable SlabPage newPage(int sizeClass) {
     long cost = DirectMemory.cost(pageSize);
     if (!budget.tryReserve(cost)) {
       return null;

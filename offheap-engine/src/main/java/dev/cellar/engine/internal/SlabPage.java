@@ -14,14 +14,20 @@ public final class SlabPage {
   final int chunkCount;
   final long cost;
   int id;
+
   /** Chunks handed out at least once; chunks at or beyond it were never used. */
   int bumped;
+
   int used;
+
   /** Offset + 1 of the first free chunk, 0 when the free list is empty. */
   int freeHead;
+
   boolean inPartialList;
+
   /** Position in the owning allocator's list of all pages, for O(1) removal. */
   int allIndex = -1;
+
   /** Position in its size class's list of pages, for O(1) removal. */
   int classIndex = -1;
 
