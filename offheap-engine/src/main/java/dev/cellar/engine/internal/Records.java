@@ -54,6 +54,33 @@ public final class Records {
     page.putByte(offset + FREQUENCY_OFFSET, (byte) frequency);
   }
 
+  /**
+   * Writes every header field but the revision, which the writer stores last with release semantics
+   * once the key and value bytes are in place.
+   */
+  public static void writeHeader(
+      UnsafeBuffer page,
+      int offset,
+      long expireAt,
+      long previous,
+      long writeTime,
+      int keyHash,
+      int keyLength,
+      int valueLength,
+      int op,
+      int frequency,
+      int sizeClass) {
+    page.putLong(offset + EXPIRE_AT_OFFSET, expireAt);
+    page.putLong(offset + PREVIOUS_OFFSET, previous);
+    page.putLong(offset + RecordDescriptor.WRITE_TIME_OFFSET, writeTime);
+    page.putInt(offset + KEY_HASH_OFFSET, keyHash);
+    page.putInt(offset + KEY_LENGTH_OFFSET, keyLength);
+    page.putInt(offset + VALUE_LENGTH_OFFSET, valueLength);
+    page.putByte(offset + OPERATION_OFFSET, (byte) op);
+    page.putByte(offset + FREQUENCY_OFFSET, (byte) frequency);
+    page.putShort(offset + RecordDescriptor.SIZE_CLASS_OFFSET, (short) sizeClass);
+  }
+
   /** Total bytes of the record at {@code offset}: header, key and value. */
   public static int length(UnsafeBuffer page, int offset) {
     return HEADER_LENGTH + keyLength(page, offset) + valueLength(page, offset);

@@ -2,14 +2,9 @@ package dev.cellar.engine.internal;
 
 import static dev.cellar.engine.internal.RecordDescriptor.EXPIRE_AT_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.HEADER_LENGTH;
-import static dev.cellar.engine.internal.RecordDescriptor.KEY_HASH_OFFSET;
-import static dev.cellar.engine.internal.RecordDescriptor.KEY_LENGTH_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.MAX_FREQUENCY;
-import static dev.cellar.engine.internal.RecordDescriptor.OPERATION_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.PREVIOUS_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.REVISION_OFFSET;
-import static dev.cellar.engine.internal.RecordDescriptor.SIZE_CLASS_OFFSET;
-import static dev.cellar.engine.internal.RecordDescriptor.VALUE_LENGTH_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.WRITE_TIME_OFFSET;
 
 import dev.cellar.engine.MutationObserver;
@@ -54,6 +49,7 @@ public final class Segment {
   final StampedLock lock = new StampedLock();
   final int initialSlots;
   final SegmentReclaimer reclaimer;
+  final MarkerRing markers;
   private final ExpandableArrayBuffer observerCopy = new ExpandableArrayBuffer(256);
   private final RecordView previousView = new RecordView();
   private final RecordView recordView = new RecordView();
@@ -82,6 +78,19 @@ public final class Segment {
       throw new IllegalArgumentException("the byte budget cannot hold even an empty index");
     }
     this.table = initial;
+    int ringLength = markerRingLength(budget.limit());
+    long ringCost = DirectMemory.cost(ringLength);
+    UnsafeBuffer ring = budget.tryReserve(ringCost) ? DirectMemory.allocate(ringLength) : null;
+    if (ring == null) {
+      throw new IllegalArgumentException("the byte budget cannot hold the eviction marker ring");
+    }
+    this.markers = new MarkerRing(this, ring, ringCost);
+  }
+
+  /** A thirty-second of the segment's share, from 16 KiB to 4 MiB. */
+  static int markerRingLength(long share) {
+    long length = Math.max(16 << 10, Math.min(4 << 20, share / 32));
+    return (int) (length & ~63L);
   }
 
   // ---------------------------------------------------------------- reads
@@ -504,16 +513,18 @@ public final class Segment {
     long ref = reclaimer.allocate(length, head);
     UnsafeBuffer page = bufferOf(ref);
     int offset = RecordRefs.offset(ref);
-    SlabPage slab = allocator.pageOf(ref);
-    page.putLong(offset + EXPIRE_AT_OFFSET, expireAt);
-    page.putLong(offset + PREVIOUS_OFFSET, op == RecordOp.PURGE ? RecordRefs.NONE : head);
-    page.putLong(offset + WRITE_TIME_OFFSET, now);
-    page.putInt(offset + KEY_HASH_OFFSET, hash);
-    page.putInt(offset + KEY_LENGTH_OFFSET, keyLength);
-    page.putInt(offset + VALUE_LENGTH_OFFSET, valueLength);
-    page.putByte(offset + OPERATION_OFFSET, (byte) op.code());
-    Records.frequency(page, offset, op == RecordOp.PUT ? 1 : 0);
-    page.putShort(offset + SIZE_CLASS_OFFSET, (short) slab.sizeClass);
+    Records.writeHeader(
+        page,
+        offset,
+        expireAt,
+        op == RecordOp.PURGE ? RecordRefs.NONE : head,
+        now,
+        hash,
+        keyLength,
+        valueLength,
+        op.code(),
+        op == RecordOp.PUT ? 1 : 0,
+        allocator.pageOf(ref).sizeClass);
     page.putBytes(offset + HEADER_LENGTH, key, keyOffset, keyLength);
     if (value != null && valueLength > 0) {
       page.putBytes(offset + HEADER_LENGTH + keyLength, value, valueOffset, valueLength);
@@ -595,7 +606,11 @@ public final class Segment {
   void freeChain(long ref) {
     while (ref != RecordRefs.NONE) {
       long older = previous(ref);
-      allocator.free(ref);
+      if (markers.holds(ref)) {
+        markers.free(ref);
+      } else {
+        allocator.free(ref);
+      }
       recordCount--;
       ref = older;
     }
@@ -611,6 +626,36 @@ public final class Segment {
     keys--;
     freeChain(head);
     maybeShrink();
+  }
+
+  /**
+   * Forgets the record at {@code ref}, wherever it sits: as a key's latest record the key goes (no
+   * revision); as an older version it is unlinked from its newer neighbour and freed with
+   * everything older. False when the record is in no chain.
+   */
+  boolean forgetRecord(long ref) {
+    UnsafeBuffer page = bufferOf(ref);
+    int offset = RecordRefs.offset(ref);
+    int hash = Records.keyHash(page, offset);
+    int slot = SegmentIndex.slotOfRef(table, hash, ref);
+    if (slot >= 0) {
+      forgetKey(slot);
+      return true;
+    }
+    slot = find(hash, page, offset + HEADER_LENGTH, Records.keyLength(page, offset));
+    if (slot < 0) {
+      return false;
+    }
+    long newer = SegmentIndex.ref(table, slot);
+    while (newer != RecordRefs.NONE && previous(newer) != ref) {
+      newer = previous(newer);
+    }
+    if (newer == RecordRefs.NONE) {
+      return false;
+    }
+    setPrevious(newer, RecordRefs.NONE);
+    freeChain(ref);
+    return true;
   }
 
   // ---------------------------------------------------------------- maintenance
@@ -756,6 +801,7 @@ public final class Segment {
     try {
       context.checkOpen();
       releaseAll();
+      markers.reset();
       UnsafeBuffer fresh = newTable(initialSlots);
       if (fresh == null) {
         throw new IllegalStateException("direct memory exhausted while clearing");
@@ -771,6 +817,8 @@ public final class Segment {
     long stamp = lock.writeLock();
     try {
       releaseAll();
+      markers.release();
+      budget.release(markers.cost());
       table = new UnsafeBuffer(new byte[IndexDescriptor.SLOT_LENGTH]);
     } finally {
       lock.unlockWrite(stamp);

@@ -2,12 +2,9 @@ package dev.cellar.engine.internal;
 
 import static dev.cellar.engine.internal.RecordDescriptor.EXPIRE_AT_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.HEADER_LENGTH;
-import static dev.cellar.engine.internal.RecordDescriptor.KEY_HASH_OFFSET;
-import static dev.cellar.engine.internal.RecordDescriptor.KEY_LENGTH_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.OPERATION_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.PREVIOUS_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.REVISION_OFFSET;
-import static dev.cellar.engine.internal.RecordDescriptor.SIZE_CLASS_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.VALUE_LENGTH_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.WRITE_TIME_OFFSET;
 
@@ -21,12 +18,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>To get a chunk of a size class it first runs a CLOCK hand over that class's chunks: old
  * history versions are freed at once; a latest record whose frequency byte is above zero has it
- * decremented and survives; otherwise a marker is forgotten (no revision, as purge-deletes does),
- * an expired value becomes an EXPIRE marker and a live value an EVICT marker, both rewritten in
- * place with a new, journaled revision (the marker keeps the chunk until the hand comes round
- * again, so watchers can read it). When the class has no pages, or the hand frees nothing, a whole
- * page (or large buffer) is emptied: its markers forgotten, its values turned into markers that
- * move to free chunks elsewhere when there are any, and forgotten with the page otherwise.
+ * decremented and survives; otherwise a marker is forgotten (no revision, as purge-deletes does)
+ * and a value is evicted: its key's latest record becomes an EVICT marker (EXPIRE if its time has
+ * come) in the segment's {@link MarkerRing}, with a new, journaled revision, and the value's chunk
+ * is free at once. When the class has no pages, or the hand frees nothing, a whole page (or large
+ * buffer) is emptied the same way.
  *
  * <p>The key being written is protected: its latest record is never a victim of its own write.
  */
@@ -135,7 +131,7 @@ final class SegmentReclaimer {
     int hash = Records.keyHash(page, offset);
     int slot = SegmentIndex.slotOfRef(segment.table(), hash, ref);
     if (slot < 0) {
-      return freeHistoryVersion(ref, hash);
+      return segment.forgetRecord(ref);
     }
     if (ref == protectedHead) {
       return false;
@@ -150,8 +146,8 @@ final class SegmentReclaimer {
       return true;
     }
     long now = segment.context.clock.time();
-    rewriteAsMarker(
-        slot, ref, segment.isExpiredValue(ref, now) ? RecordOp.EXPIRE : RecordOp.EVICT, now);
+    RecordOp op = segment.isExpiredValue(ref, now) ? RecordOp.EXPIRE : RecordOp.EVICT;
+    evictValue(ref, op, now, protectedHead);
     return true;
   }
 
@@ -166,13 +162,13 @@ final class SegmentReclaimer {
       if (protectedHead != RecordRefs.NONE && RecordRefs.pageId(protectedHead) == page.id) {
         continue;
       }
-      emptyPage(page);
+      emptyPage(page, protectedHead);
       return true;
     }
     return false;
   }
 
-  private void emptyPage(SlabPage page) {
+  private void emptyPage(SlabPage page, long protectedHead) {
     for (int chunk = 0; chunk < page.bumped && page.allIndex >= 0; chunk++) {
       long ref = RecordRefs.of(page.id, chunk * page.chunkSize);
       UnsafeBuffer buffer = page.buffer;
@@ -183,35 +179,59 @@ final class SegmentReclaimer {
       int hash = Records.keyHash(buffer, offset);
       int slot = SegmentIndex.slotOfRef(segment.table(), hash, ref);
       if (slot < 0) {
-        freeHistoryVersion(ref, hash);
+        segment.forgetRecord(ref);
       } else if (Records.op(buffer, offset) != RecordOp.PUT.code()) {
         segment.forgetKey(slot);
       } else {
         long now = segment.context.clock.time();
         RecordOp op = segment.isExpiredValue(ref, now) ? RecordOp.EXPIRE : RecordOp.EVICT;
-        moveAsMarker(slot, ref, page.id, op, now);
+        evictValue(ref, op, now, protectedHead);
       }
     }
   }
 
-  /** Frees an older version and everything older than it, unlinking it from its newer neighbour. */
-  private boolean freeHistoryVersion(long ref, int hash) {
+  /**
+   * Evicts the live value at {@code ref} (as {@code op}: EVICT, or EXPIRE when its time has come):
+   * the key's latest record becomes a marker in the marker ring, with a new, journaled revision,
+   * and the value's chunk and history are freed at once. When the ring cannot take the marker (a
+   * very long key), the marker is journaled in place and the key forgotten with it.
+   */
+  private void evictValue(long ref, RecordOp op, long now, long protectedHead) {
     UnsafeBuffer page = segment.bufferOf(ref);
     int offset = RecordRefs.offset(ref);
-    int slot = segment.find(hash, page, offset + HEADER_LENGTH, Records.keyLength(page, offset));
-    if (slot < 0) {
-      return false;
+    int keyLength = Records.keyLength(page, offset);
+    int hash = Records.keyHash(page, offset);
+    long marker =
+        segment.markers.reserve(RecordDescriptor.recordLength(keyLength, 0), protectedHead);
+    int slot = SegmentIndex.slotOfRef(segment.table(), hash, ref);
+    if (marker == RecordRefs.NONE) {
+      rewriteAsMarker(slot, ref, op, now);
+      segment.forgetKey(SegmentIndex.slotOfRef(segment.table(), hash, ref));
+      return;
     }
-    long newer = SegmentIndex.ref(segment.table(), slot);
-    while (newer != RecordRefs.NONE && segment.previous(newer) != ref) {
-      newer = segment.previous(newer);
-    }
-    if (newer == RecordRefs.NONE) {
-      return false;
-    }
-    segment.setPrevious(newer, RecordRefs.NONE);
+    UnsafeBuffer ring = segment.bufferOf(marker);
+    int ringOffset = RecordRefs.offset(marker);
+    Records.writeHeader(
+        ring,
+        ringOffset,
+        0L,
+        RecordRefs.NONE,
+        now,
+        hash,
+        keyLength,
+        0,
+        op.code(),
+        0,
+        MarkerRing.RING_CLASS);
+    ring.putBytes(ringOffset + HEADER_LENGTH, page, offset + HEADER_LENGTH, keyLength);
+    long revision = segment.context.sequence.next();
+    ring.putLongRelease(ringOffset + REVISION_OFFSET, revision);
+    SegmentIndex.update(segment.table(), slot, 0, marker);
+    segment.recordCount++;
+    segment.liveCount--;
+    count(op);
+    segment.publish(revision, marker, op, hash, ref);
     segment.freeChain(ref);
-    return true;
   }
 
   /**
@@ -241,46 +261,6 @@ final class SegmentReclaimer {
     segment.liveCount--;
     count(op);
     segment.publishRewrite(revision, ref, op, Records.keyHash(page, offset), copied);
-  }
-
-  /**
-   * Turns the live value at {@code ref} into a marker of {@code op} placed in a free chunk outside
-   * the page being emptied; when there is none, the marker is journaled and then forgotten with the
-   * page.
-   */
-  private void moveAsMarker(int slot, long ref, int pageId, RecordOp op, long now) {
-    UnsafeBuffer page = segment.bufferOf(ref);
-    int offset = RecordRefs.offset(ref);
-    int keyLength = Records.keyLength(page, offset);
-    long target = allocator.allocateExisting(RecordDescriptor.recordLength(keyLength, 0), pageId);
-    if (target == RecordRefs.NONE) {
-      rewriteAsMarker(slot, ref, op, now);
-      segment.forgetKey(
-          SegmentIndex.slotOfRef(segment.table(), Records.keyHash(page, offset), ref));
-      return;
-    }
-    UnsafeBuffer targetPage = segment.bufferOf(target);
-    int targetOffset = RecordRefs.offset(target);
-    int hash = Records.keyHash(page, offset);
-    targetPage.putLong(targetOffset + EXPIRE_AT_OFFSET, 0L);
-    targetPage.putLong(targetOffset + PREVIOUS_OFFSET, RecordRefs.NONE);
-    targetPage.putLong(targetOffset + WRITE_TIME_OFFSET, now);
-    targetPage.putInt(targetOffset + KEY_HASH_OFFSET, hash);
-    targetPage.putInt(targetOffset + KEY_LENGTH_OFFSET, keyLength);
-    targetPage.putInt(targetOffset + VALUE_LENGTH_OFFSET, 0);
-    targetPage.putByte(targetOffset + OPERATION_OFFSET, (byte) op.code());
-    Records.frequency(targetPage, targetOffset, 0);
-    targetPage.putShort(
-        targetOffset + SIZE_CLASS_OFFSET, (short) allocator.pageOf(target).sizeClass);
-    targetPage.putBytes(targetOffset + HEADER_LENGTH, page, offset + HEADER_LENGTH, keyLength);
-    long revision = segment.context.sequence.next();
-    targetPage.putLongRelease(targetOffset + REVISION_OFFSET, revision);
-    SegmentIndex.update(segment.table(), slot, 0, target);
-    segment.recordCount++;
-    segment.liveCount--;
-    count(op);
-    segment.publish(revision, target, op, hash, ref);
-    segment.freeChain(ref);
   }
 
   private void count(RecordOp op) {

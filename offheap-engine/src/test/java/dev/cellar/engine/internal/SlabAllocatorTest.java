@@ -1,0 +1,140 @@
+package dev.cellar.engine.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Chunks, pages and budget: what is freed is reused, and empty pages go back to the pool. */
+class SlabAllocatorTest {
+  private static final int PAGE = 64 * 1024;
+
+  private final AtomicLong total = new AtomicLong();
+  private final PageTable pages = new PageTable();
+
+  private SlabAllocator allocator(long budget) {
+    return new SlabAllocator(pages, new MemoryBudget(budget, total), PAGE);
+  }
+
+  @Test
+  void chunksOfOneClassShareAPageUntilItIsFull() {
+    SlabAllocator allocator = allocator(10 * PAGE);
+    long first = allocator.allocate(100);
+    long second = allocator.allocate(100);
+    int chunk = allocator.classes().size(allocator.classes().classOf(100));
+    assertEquals(RecordRefs.pageId(first), RecordRefs.pageId(second));
+    assertEquals(0, RecordRefs.offset(first));
+    assertEquals(chunk, RecordRefs.offset(second));
+    assertEquals(DirectMemory.cost(PAGE), total.get());
+
+    int perPage = PAGE / chunk;
+    Set<Integer> pageIds = new HashSet<>();
+    for (int i = 2; i < perPage + 1; i++) {
+      pageIds.add(RecordRefs.pageId(allocator.allocate(100)));
+    }
+    assertEquals(2, pageIds.size(), "one chunk more than a page holds opens a second page");
+    assertEquals(2 * DirectMemory.cost(PAGE), total.get());
+  }
+
+  @Test
+  void freedChunksAreReusedBeforeFreshOnes() {
+    SlabAllocator allocator = allocator(10 * PAGE);
+    long a = allocator.allocate(200);
+    long b = allocator.allocate(200);
+    allocator.allocate(200);
+    allocator.free(b);
+    allocator.free(a);
+    assertEquals(a, allocator.allocate(200), "the free list is last in, first out");
+    assertEquals(b, allocator.allocate(200));
+  }
+
+  @Test
+  void anEmptyPageGoesBackToThePoolAndItsIdIsReused() {
+    SlabAllocator allocator = allocator(10 * PAGE);
+    List<Long> refs = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      refs.add(allocator.allocate(500));
+    }
+    int pageId = RecordRefs.pageId(refs.get(0));
+    assertEquals(DirectMemory.cost(PAGE), total.get());
+    for (long ref : refs) {
+      allocator.free(ref);
+    }
+    assertEquals(0, total.get(), "the last free returns the page's bytes to the budget");
+    assertNull(pages.buffer(pageId), "the page table forgot the page");
+    assertEquals(0, allocator.allPages().size());
+    long again = allocator.allocate(500);
+    assertEquals(pageId, RecordRefs.pageId(again), "the page id is reused");
+  }
+
+  @Test
+  void freeZeroesTheRevisionSoStaleReadersSeeAFreeChunk() {
+    SlabAllocator allocator = allocator(10 * PAGE);
+    long ref = allocator.allocate(100);
+    allocator.allocate(100);
+    var buffer = pages.buffer(RecordRefs.pageId(ref));
+    buffer.putLong(RecordRefs.offset(ref), 42L);
+    allocator.free(ref);
+    assertEquals(0L, buffer.getLong(RecordRefs.offset(ref) + RecordDescriptor.REVISION_OFFSET));
+  }
+
+  @Test
+  void largeRecordsGetABufferOfTheirOwnThatIsReleasedOnFree() {
+    SlabAllocator allocator = allocator(10 * PAGE);
+    long length = allocator.classes().largest() + 1L;
+    long ref = allocator.allocate(length);
+    assertEquals(0, RecordRefs.offset(ref));
+    long cost = DirectMemory.cost((int) ((length + 63) / 64 * 64));
+    assertEquals(cost, total.get());
+    assertTrue(allocator.pageOf(ref).isLarge());
+    allocator.free(ref);
+    assertEquals(0, total.get());
+  }
+
+  @Test
+  void theBudgetIsNeverExceeded() {
+    long budget = 3 * DirectMemory.cost(PAGE);
+    SlabAllocator allocator = allocator(budget);
+    int count = 0;
+    while (allocator.allocate(4000) != RecordRefs.NONE) {
+      count++;
+    }
+    int chunk = allocator.classes().size(allocator.classes().classOf(4000));
+    assertEquals(3 * (PAGE / chunk), count);
+    assertEquals(budget, total.get());
+    assertFalse(allocator.canAllocate(4000));
+    assertFalse(allocator.canAllocate(100), "another class would need another page");
+  }
+
+  @Test
+  void allocateExistingTakesOnlyFreeChunksOutsideTheExcludedPage() {
+    SlabAllocator allocator = allocator(10 * PAGE);
+    long first = allocator.allocate(100);
+    int pageId = RecordRefs.pageId(first);
+    assertEquals(RecordRefs.NONE, allocator.allocateExisting(100, pageId));
+    long other = allocator.allocateExisting(100, -1);
+    assertNotEquals(RecordRefs.NONE, other);
+    assertEquals(pageId, RecordRefs.pageId(other));
+    assertEquals(DirectMemory.cost(PAGE), total.get(), "no fresh page was taken");
+  }
+
+  @Test
+  void clearReleasesEverything() {
+    SlabAllocator allocator = allocator(10 * PAGE);
+    for (int i = 0; i < 1000; i++) {
+      allocator.allocate(50 + i % 700);
+    }
+    assertTrue(total.get() > 0);
+    allocator.clear();
+    assertEquals(0, total.get());
+    assertEquals(0, allocator.allPages().size());
+  }
+}
