@@ -1,0 +1,254 @@
+package dev.cellar;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Factory;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheWriter;
+import javax.cache.configuration.MutableConfiguration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A JCache configuration with Cellar's own settings: the off-heap byte budget, history depth,
+ * serializers, the executor for asynchronous listeners, the clock, and the filter for Java
+ * deserialization. Every setter checks its argument and returns this configuration, so settings
+ * chain. A plain {@link MutableConfiguration} works too and gets the defaults below.
+ *
+ * <p>Cellar always stores by value (off-heap bytes); {@code setStoreByValue(false)} is accepted
+ * and means the same, because values never live on the heap to be shared by reference.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
+  /** The byte budget when none is set: 64 MiB. */
+  public static final long DEFAULT_MAX_BYTES = 64L << 20;
+
+  /** The smallest byte budget accepted: 4 MiB. */
+  public static final long MIN_MAX_BYTES = 4L << 20;
+
+  private static final long serialVersionUID = 1L;
+
+  private long maxBytes = DEFAULT_MAX_BYTES;
+  private int history = 1;
+  private transient @Nullable Serializer<K> keySerializer;
+  private transient @Nullable Serializer<V> valueSerializer;
+  private transient @Nullable Executor listenerExecutor;
+  private transient Clock clock = Clock.systemUTC();
+  private @Nullable String deserializationFilter;
+
+  /** A configuration with every default: eternal, no loader or writer, 64 MiB, history 1. */
+  public CellarConfiguration() {}
+
+  /** A copy of {@code configuration}, including Cellar's settings when it has them. */
+  public CellarConfiguration(CompleteConfiguration<K, V> configuration) {
+    super(configuration);
+    if (configuration instanceof CellarConfiguration<K, V> cellar) {
+      this.maxBytes = cellar.maxBytes;
+      this.history = cellar.history;
+      this.keySerializer = cellar.keySerializer;
+      this.valueSerializer = cellar.valueSerializer;
+      this.listenerExecutor = cellar.listenerExecutor;
+      this.clock = cellar.clock;
+      this.deserializationFilter = cellar.deserializationFilter;
+    }
+  }
+
+  /** The off-heap byte budget: index, records, history and journal all count. */
+  public long getMaxBytes() {
+    return maxBytes;
+  }
+
+  /**
+   * Sets the off-heap byte budget (default 64 MiB, at least 4 MiB). When it is reached the cache
+   * evicts; it never holds more.
+   *
+   * @throws IllegalArgumentException if {@code maxBytes} is below 4 MiB
+   */
+  public CellarConfiguration<K, V> setMaxBytes(long maxBytes) {
+    if (maxBytes < MIN_MAX_BYTES) {
+      throw new IllegalArgumentException(
+          "maxBytes must be at least " + MIN_MAX_BYTES + " (4 MiB), was " + maxBytes);
+    }
+    this.maxBytes = maxBytes;
+    return this;
+  }
+
+  /** Records kept per key, the latest included. */
+  public int getHistory() {
+    return history;
+  }
+
+  /**
+   * Sets how many records each key keeps, the latest included (1 to 64, default 1).
+   *
+   * @throws IllegalArgumentException if {@code history} is outside 1..64
+   */
+  public CellarConfiguration<K, V> setHistory(int history) {
+    if (history < 1 || history > 64) {
+      throw new IllegalArgumentException("history must be 1 to 64, was " + history);
+    }
+    this.history = history;
+    return this;
+  }
+
+  /** The key serializer, or {@code null} for the built-in choice by key type. */
+  public @Nullable Serializer<K> getKeySerializer() {
+    return keySerializer;
+  }
+
+  /** Sets the key serializer; {@code null} restores the built-in choice by key type. */
+  public CellarConfiguration<K, V> setKeySerializer(@Nullable Serializer<K> keySerializer) {
+    this.keySerializer = keySerializer;
+    return this;
+  }
+
+  /** The value serializer, or {@code null} for the built-in choice by value type. */
+  public @Nullable Serializer<V> getValueSerializer() {
+    return valueSerializer;
+  }
+
+  /** Sets the value serializer; {@code null} restores the built-in choice by value type. */
+  public CellarConfiguration<K, V> setValueSerializer(@Nullable Serializer<V> valueSerializer) {
+    this.valueSerializer = valueSerializer;
+    return this;
+  }
+
+  /** The executor for asynchronous listeners, or {@code null} for Cellar's shared one. */
+  public @Nullable Executor getListenerExecutor() {
+    return listenerExecutor;
+  }
+
+  /**
+   * Sets the executor that runs asynchronous listeners; events for one key still arrive in the
+   * order the changes happened. {@code null} restores Cellar's shared daemon pool.
+   */
+  public CellarConfiguration<K, V> setListenerExecutor(@Nullable Executor listenerExecutor) {
+    this.listenerExecutor = listenerExecutor;
+    return this;
+  }
+
+  /** The clock that stamps writes and decides expiry. */
+  public Clock getClock() {
+    return clock;
+  }
+
+  /** Sets the clock (default the system clock); tests pass a fixed or settable clock. */
+  public CellarConfiguration<K, V> setClock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** The {@link java.io.ObjectInputFilter} pattern for Java deserialization, or {@code null}. */
+  public @Nullable String getDeserializationFilter() {
+    return deserializationFilter;
+  }
+
+  /**
+   * Sets the {@link java.io.ObjectInputFilter} pattern (for example {@code "com.acme.**;!*"})
+   * that guards values read back with Java serialization; {@code null} keeps Cellar's default,
+   * which limits depth, references and array sizes but accepts any class the cache manager's class
+   * loader can load.
+   */
+  public CellarConfiguration<K, V> setDeserializationFilter(@Nullable String pattern) {
+    if (pattern != null) {
+      java.io.ObjectInputFilter.Config.createFilter(pattern);
+    }
+    this.deserializationFilter = pattern;
+    return this;
+  }
+
+  @Override
+  public CellarConfiguration<K, V> setTypes(Class<K> keyType, Class<V> valueType) {
+    super.setTypes(keyType, valueType);
+    return this;
+  }
+
+  @Override
+  public CellarConfiguration<K, V> addCacheEntryListenerConfiguration(
+      CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    super.addCacheEntryListenerConfiguration(listenerConfiguration);
+    return this;
+  }
+
+  @Override
+  public CellarConfiguration<K, V> removeCacheEntryListenerConfiguration(
+      CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    super.removeCacheEntryListenerConfiguration(listenerConfiguration);
+    return this;
+  }
+
+  @Override
+  public CellarConfiguration<K, V> setCacheLoaderFactory(
+      Factory<? extends CacheLoader<K, V>> factory) {
+    super.setCacheLoaderFactory(factory);
+    return this;
+  }
+
+  @Override
+  public CellarConfiguration<K, V> setCacheWriterFactory(
+      Factory<? extends CacheWriter<? super K, ? super V>> factory) {
+    super.setCacheWriterFactory(factory);
+    return this;
+  }
+
+  @Override
+  public CellarConfiguration<K, V> setExpiryPolicyFactory(
+      Factory<? extends ExpiryPolicy> factory) {
+    super.setExpiryPolicyFactory(factory);
+    return this;
+  }
+
+  @Override
+  public CellarConfiguration<K, V> setReadThrough(boolean isReadThrough) {
+    super.setReadThrough(isReadThrough);
+    return this;
+  }
+
+  @Override
+  public CellarConfiguration<K, V> setWriteThrough(boolean isWriteThrough) {
+    super.setWriteThrough(isWriteThrough);
+    return this;
+  }
+
+  @Override
+  public CellarConfiguration<K, V> setStoreByValue(boolean isStoreByValue) {
+    super.setStoreByValue(isStoreByValue);
+    return this;
+  }
+
+  @Override
+  public CellarConfiguration<K, V> setStatisticsEnabled(boolean enabled) {
+    super.setStatisticsEnabled(enabled);
+    return this;
+  }
+
+  @Override
+  public CellarConfiguration<K, V> setManagementEnabled(boolean enabled) {
+    super.setManagementEnabled(enabled);
+    return this;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object other) {
+    if (!(other instanceof CellarConfiguration<?, ?> that) || !super.equals(other)) {
+      return false;
+    }
+    return maxBytes == that.maxBytes
+        && history == that.history
+        && Objects.equals(keySerializer, that.keySerializer)
+        && Objects.equals(valueSerializer, that.valueSerializer)
+        && Objects.equals(listenerExecutor, that.listenerExecutor)
+        && clock.equals(that.clock)
+        && Objects.equals(deserializationFilter, that.deserializationFilter);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * super.hashCode() + Objects.hash(maxBytes, history, deserializationFilter);
+  }
+}
