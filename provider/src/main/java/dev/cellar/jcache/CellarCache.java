@@ -1,0 +1,1239 @@
+package dev.cellar.jcache;
+
+import dev.cellar.CellarConfiguration;
+import dev.cellar.Serializer;
+import dev.cellar.engine.BucketConfig;
+import dev.cellar.engine.EntryCursor;
+import dev.cellar.engine.OffHeapBucket;
+import dev.cellar.engine.RecordView;
+import dev.cellar.engine.WriteOutcome;
+import dev.cellar.internal.cache.CacheCodec;
+import dev.cellar.internal.cache.CellarEntry;
+import dev.cellar.internal.cache.EntryProcessorResults;
+import dev.cellar.internal.cache.ExpiryCalculator;
+import dev.cellar.internal.cache.KeyLocks;
+import dev.cellar.internal.cache.ProcessorEntry;
+import dev.cellar.internal.event.EventDispatcher;
+import dev.cellar.internal.management.CacheConfigurationBean;
+import dev.cellar.internal.management.CacheStatistics;
+import dev.cellar.internal.management.MBeans;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A JCache cache whose entries live off-heap in an {@link OffHeapBucket}. Keys and values are
+ * serialized before any lock is taken; every operation maps onto the bucket's reads and conditional
+ * writes under a per-key stripe lock, so loaders, writers, entry processors and expiry policies run
+ * between a read and a compare-and-set write without holding an engine lock. Statistics, events,
+ * writer calls and expiry-policy calls follow the JCache reference implementation, which the TCK
+ * checks.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class CellarCache<K, V> implements Cache<K, V> {
+  private static final Logger LOGGER = Logger.getLogger(CellarCache.class.getName());
+
+  private final String name;
+  private final CellarCacheManager manager;
+  private final CellarConfiguration<K, V> configuration;
+  private final OffHeapBucket bucket;
+  private final CacheCodec<K, V> codec;
+  private final ExpiryCalculator expiry;
+  private final @Nullable CacheLoader<K, V> loader;
+  private final @Nullable CacheWriter<K, V> writer;
+  private final EventDispatcher<K, V> events;
+  private final CacheStatistics statistics = new CacheStatistics();
+  private final KeyLocks locks = new KeyLocks();
+  private final CacheConfigurationBean configurationBean;
+  private final Executor loadExecutor;
+  private volatile boolean statisticsEnabled;
+  private volatile boolean closed;
+
+  CellarCache(CellarCacheManager manager, String name, CellarConfiguration<K, V> configuration) {
+    this.manager = manager;
+    this.name = name;
+    this.configuration = configuration;
+    ClassLoader classLoader = manager.getClassLoader();
+    String filter = configuration.getDeserializationFilter();
+    Serializer<K> keySerializer =
+        CacheCodec.serializerFor(
+            configuration.getKeySerializer(), configuration.getKeyType(), classLoader, filter);
+    Serializer<V> valueSerializer =
+        CacheCodec.serializerFor(
+            configuration.getValueSerializer(), configuration.getValueType(), classLoader, filter);
+    this.codec = new CacheCodec<>(keySerializer, valueSerializer);
+    this.expiry = new ExpiryCalculator(configuration.getExpiryPolicyFactory().create());
+    this.loader =
+        configuration.getCacheLoaderFactory() == null
+            ? null
+            : configuration.getCacheLoaderFactory().create();
+    this.writer = writerOf(configuration);
+    this.events =
+        new EventDispatcher<>(
+            this,
+            new EventDispatcher.Decoder<>() {
+              @Override
+              public K key(byte[] bytes) {
+                return codec.key(bytes);
+              }
+
+              @Override
+              public V value(byte[] bytes) {
+                return codec.value(bytes);
+              }
+            },
+            configuration.getListenerExecutor());
+    for (CacheEntryListenerConfiguration<K, V> listener :
+        configuration.getCacheEntryListenerConfigurations()) {
+      events.register(listener);
+    }
+    Executor executor = configuration.getListenerExecutor();
+    this.loadExecutor = executor == null ? ForkJoinPool.commonPool() : executor;
+    java.time.Clock clock = configuration.getClock();
+    this.bucket =
+        new OffHeapBucket(
+            BucketConfig.builder()
+                .maxBytes(configuration.getMaxBytes())
+                .history(configuration.getHistory())
+                .clock(clock::millis)
+                .observer(events.observer())
+                .build());
+    this.configurationBean = new CacheConfigurationBean(configuration);
+    this.statisticsEnabled = configuration.isStatisticsEnabled();
+    if (configuration.isStatisticsEnabled()) {
+      setStatisticsEnabled(true);
+    }
+    if (configuration.isManagementEnabled()) {
+      setManagementEnabled(true);
+    }
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  @Override
+  public @Nullable V get(K key) {
+    ensureOpen();
+    Objects.requireNonNull(key, "key");
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0;
+    CacheCodec.Scratch scratch = codec.acquire();
+    int mark = events.begin();
+    V value;
+    try {
+      codec.encodeKey(key, scratch);
+      value = getValue(key, scratch, stats);
+    } catch (RuntimeException | Error e) {
+      events.end(mark);
+      throw e;
+    } finally {
+      scratch.release();
+    }
+    rethrow(events.end(mark));
+    if (stats) {
+      statistics.getTime(System.nanoTime() - start);
+    }
+    return value;
+  }
+
+  private @Nullable V getValue(K key, CacheCodec.Scratch scratch, boolean stats) {
+    int length = readLive(scratch);
+    if (length >= 0) {
+      V value = codec.decodeValue(scratch.read, length);
+      if (stats) {
+        statistics.hits(1);
+      }
+      touch(scratch);
+      return value;
+    }
+    if (stats) {
+      statistics.misses(1);
+    }
+    if (!readsThrough()) {
+      return null;
+    }
+    var lock = locks.forKey(scratch.key, scratch.keyLength);
+    lock.lock();
+    try {
+      length = readLive(scratch);
+      if (length >= 0) {
+        return codec.decodeValue(scratch.read, length);
+      }
+      V loaded = load(key);
+      if (loaded == null) {
+        return null;
+      }
+      codec.encodeValue(loaded, scratch);
+      return store(scratch, false, 0) ? loaded : null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Map<K, V> getAll(Set<? extends K> keys) {
+    ensureOpen();
+    checkKeys(keys);
+    boolean stats = statisticsEnabled;
+    Map<K, V> result = new HashMap<>(Math.max(16, keys.size() * 2));
+    int mark = events.begin();
+    try {
+      for (K key : keys) {
+        long start = stats ? System.nanoTime() : 0;
+        CacheCodec.Scratch scratch = codec.acquire();
+        try {
+          codec.encodeKey(key, scratch);
+          V value = getValue(key, scratch, stats);
+          if (value != null) {
+            result.put(key, value);
+          }
+        } finally {
+          scratch.release();
+        }
+        if (stats) {
+          statistics.getTime(System.nanoTime() - start);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      events.end(mark);
+      throw e;
+    }
+    rethrow(events.end(mark));
+    return result;
+  }
+
+  @Override
+  public boolean containsKey(K key) {
+    ensureOpen();
+    Objects.requireNonNull(key, "key");
+    CacheCodec.Scratch scratch = codec.acquire();
+    int mark = events.begin();
+    boolean found;
+    try {
+      codec.encodeKey(key, scratch);
+      found = bucket.containsKey(scratch.key, 0, scratch.keyLength);
+    } catch (RuntimeException | Error e) {
+      events.end(mark);
+      throw e;
+    } finally {
+      scratch.release();
+    }
+    rethrow(events.end(mark));
+    return found;
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  @Override
+  public void put(K key, V value) {
+    ensureOpen();
+    checkEntry(key, value);
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0;
+    boolean stored =
+        mutate(
+            key,
+            value,
+            (scratch, existed) -> {
+              writeThrough(key, value);
+              return store(scratch, existed, scratch.info.revision());
+            });
+    if (stats && stored) {
+      statistics.puts(1);
+      statistics.putTime(System.nanoTime() - start);
+    }
+  }
+
+  @Override
+  public @Nullable V getAndPut(K key, V value) {
+    ensureOpen();
+    checkEntry(key, value);
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0;
+    Object[] previous = new Object[1];
+    boolean stored =
+        mutate(
+            key,
+            value,
+            (scratch, existed) -> {
+              if (existed) {
+                previous[0] = codec.decodeValue(scratch.read, scratch.readLength);
+              }
+              writeThrough(key, value);
+              return store(scratch, existed, scratch.info.revision());
+            });
+    @SuppressWarnings("unchecked")
+    V old = (V) previous[0];
+    if (stats) {
+      statistics.getTime(System.nanoTime() - start);
+      if (old == null) {
+        statistics.misses(1);
+      } else {
+        statistics.hits(1);
+      }
+      if (stored) {
+        statistics.puts(1);
+        statistics.putTime(System.nanoTime() - start);
+      }
+    }
+    return old;
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> map) {
+    ensureOpen();
+    Objects.requireNonNull(map, "map");
+    for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+      checkEntry(entry.getKey(), entry.getValue());
+    }
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0;
+    int stored = putAll(map, true, true);
+    if (stats && stored > 0) {
+      statistics.puts(stored);
+      statistics.putTime(System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * Stores the entries of {@code map} (all of them, or only absent keys), calling the writer's
+   * {@code writeAll} first when asked; the entries the writer could not write are not stored and
+   * its failure is thrown after the others are. Returns how many entries were stored.
+   */
+  private int putAll(
+      Map<? extends K, ? extends V> map, boolean replaceExisting, boolean useWriteThrough) {
+    Map<K, V> toStore = new LinkedHashMap<>(map);
+    CacheWriterException failure = null;
+    int stored = 0;
+    int mark = events.begin();
+    try {
+      if (useWriteThrough && writesThrough()) {
+        List<Cache.Entry<? extends K, ? extends V>> entries = new ArrayList<>(toStore.size());
+        for (Map.Entry<K, V> entry : toStore.entrySet()) {
+          entries.add(new CellarEntry<>(entry.getKey(), entry.getValue()));
+        }
+        try {
+          writerOf().writeAll(entries);
+        } catch (CacheWriterException e) {
+          failure = e;
+        } catch (RuntimeException e) {
+          failure = new CacheWriterException("the cache writer failed in writeAll", e);
+        }
+        for (Cache.Entry<? extends K, ? extends V> unwritten : entries) {
+          toStore.remove(unwritten.getKey());
+        }
+      }
+      for (Map.Entry<K, V> entry : toStore.entrySet()) {
+        V value = entry.getValue();
+        boolean done =
+            mutate(
+                entry.getKey(),
+                value,
+                (scratch, existed) ->
+                    (replaceExisting || !existed)
+                        && store(scratch, existed, scratch.info.revision()));
+        stored += done ? 1 : 0;
+      }
+    } catch (RuntimeException | Error e) {
+      events.end(mark);
+      throw e;
+    }
+    rethrow(events.end(mark));
+    if (failure != null) {
+      throw failure;
+    }
+    return stored;
+  }
+
+  @Override
+  public boolean putIfAbsent(K key, V value) {
+    ensureOpen();
+    checkEntry(key, value);
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0;
+    boolean stored =
+        mutate(
+            key,
+            value,
+            (scratch, existed) -> {
+              if (existed) {
+                return false;
+              }
+              writeThrough(key, value);
+              return store(scratch, false, 0);
+            });
+    if (stats) {
+      if (stored) {
+        statistics.puts(1);
+        statistics.misses(1);
+        statistics.putTime(System.nanoTime() - start);
+      } else {
+        statistics.hits(1);
+      }
+    }
+    return stored;
+  }
+
+  @Override
+  public boolean remove(K key) {
+    ensureOpen();
+    Objects.requireNonNull(key, "key");
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0;
+    boolean removed =
+        mutate(
+            key,
+            null,
+            (scratch, existed) -> {
+              deleteThrough(key);
+              return existed && delete(scratch);
+            });
+    if (stats && removed) {
+      statistics.removals(1);
+      statistics.removeTime(System.nanoTime() - start);
+    }
+    return removed;
+  }
+
+  @Override
+  public boolean remove(K key, V oldValue) {
+    ensureOpen();
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(oldValue, "oldValue");
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0;
+    boolean[] hit = new boolean[1];
+    boolean removed =
+        mutate(
+            key,
+            oldValue,
+            (scratch, existed) -> {
+              if (!existed) {
+                return false;
+              }
+              hit[0] = true;
+              if (!CacheCodec.sameValue(scratch)) {
+                touch(scratch);
+                return false;
+              }
+              deleteThrough(key);
+              return delete(scratch);
+            });
+    if (stats) {
+      if (removed) {
+        statistics.removals(1);
+        statistics.removeTime(System.nanoTime() - start);
+      }
+      statistics.getTime(System.nanoTime() - start);
+      if (hit[0]) {
+        statistics.hits(1);
+      } else {
+        statistics.misses(1);
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public @Nullable V getAndRemove(K key) {
+    ensureOpen();
+    Objects.requireNonNull(key, "key");
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0;
+    Object[] previous = new Object[1];
+    mutate(
+        key,
+        null,
+        (scratch, existed) -> {
+          deleteThrough(key);
+          if (existed && delete(scratch)) {
+            previous[0] = codec.decodeValue(scratch.read, scratch.readLength);
+            return true;
+          }
+          return false;
+        });
+    @SuppressWarnings("unchecked")
+    V old = (V) previous[0];
+    if (stats) {
+      statistics.getTime(System.nanoTime() - start);
+      if (old != null) {
+        statistics.hits(1);
+        statistics.removals(1);
+        statistics.removeTime(System.nanoTime() - start);
+      } else {
+        statistics.misses(1);
+      }
+    }
+    return old;
+  }
+
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    ensureOpen();
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(oldValue, "oldValue");
+    Objects.requireNonNull(newValue, "newValue");
+    checkEntry(key, newValue);
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0;
+    boolean[] hit = new boolean[1];
+    boolean replaced =
+        mutate(
+            key,
+            oldValue,
+            (scratch, existed) -> {
+              if (!existed) {
+                return false;
+              }
+              hit[0] = true;
+              if (!CacheCodec.sameValue(scratch)) {
+                touch(scratch);
+                return false;
+              }
+              writeThrough(key, newValue);
+              codec.encodeValue(newValue, scratch);
+              return store(scratch, true, scratch.info.revision());
+            });
+    if (stats) {
+      if (replaced) {
+        statistics.puts(1);
+        statistics.putTime(System.nanoTime() - start);
+      }
+      statistics.getTime(System.nanoTime() - start);
+      if (hit[0]) {
+        statistics.hits(1);
+      } else {
+        statistics.misses(1);
+      }
+    }
+    return replaced;
+  }
+
+  @Override
+  public boolean replace(K key, V value) {
+    ensureOpen();
+    checkEntry(key, value);
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0;
+    boolean replaced =
+        mutate(
+            key,
+            value,
+            (scratch, existed) -> {
+              if (!existed) {
+                return false;
+              }
+              writeThrough(key, value);
+              return store(scratch, true, scratch.info.revision());
+            });
+    if (stats) {
+      statistics.getTime(System.nanoTime() - start);
+      if (replaced) {
+        statistics.puts(1);
+        statistics.hits(1);
+        statistics.putTime(System.nanoTime() - start);
+      } else {
+        statistics.misses(1);
+      }
+    }
+    return replaced;
+  }
+
+  @Override
+  public @Nullable V getAndReplace(K key, V value) {
+    ensureOpen();
+    checkEntry(key, value);
+    boolean stats = statisticsEnabled;
+    long start = stats ? System.nanoTime() : 0;
+    Object[] previous = new Object[1];
+    mutate(
+        key,
+        value,
+        (scratch, existed) -> {
+          if (!existed) {
+            return false;
+          }
+          previous[0] = codec.decodeValue(scratch.read, scratch.readLength);
+          writeThrough(key, value);
+          return store(scratch, true, scratch.info.revision());
+        });
+    @SuppressWarnings("unchecked")
+    V old = (V) previous[0];
+    if (stats) {
+      statistics.getTime(System.nanoTime() - start);
+      if (old != null) {
+        statistics.hits(1);
+        statistics.puts(1);
+        statistics.putTime(System.nanoTime() - start);
+      } else {
+        statistics.misses(1);
+      }
+    }
+    return old;
+  }
+
+  @Override
+  public void removeAll(Set<? extends K> keys) {
+    ensureOpen();
+    checkKeys(keys);
+    removeKeys(new LinkedHashSet<>(keys));
+  }
+
+  @Override
+  public void removeAll() {
+    ensureOpen();
+    Set<K> keys = new LinkedHashSet<>();
+    EntryCursor cursor = bucket.entries();
+    while (cursor.next()) {
+      RecordView record = cursor.current();
+      keys.add(codec.decodeKey(record.buffer(), record.keyOffset(), record.keyLength()));
+    }
+    removeKeys(keys);
+  }
+
+  private void removeKeys(Set<K> keys) {
+    boolean stats = statisticsEnabled;
+    Set<K> toRemove = new LinkedHashSet<>(keys);
+    CacheWriterException failure = null;
+    int removed = 0;
+    int mark = events.begin();
+    try {
+      if (writesThrough() && !toRemove.isEmpty()) {
+        Set<K> unwritten = new HashSet<>(toRemove);
+        try {
+          writerOf().deleteAll(unwritten);
+        } catch (CacheWriterException e) {
+          failure = e;
+        } catch (RuntimeException e) {
+          failure = new CacheWriterException("the cache writer failed in deleteAll", e);
+        }
+        toRemove.removeAll(unwritten);
+      }
+      for (K key : toRemove) {
+        boolean done = mutate(key, null, (scratch, existed) -> existed && delete(scratch));
+        removed += done ? 1 : 0;
+      }
+    } catch (RuntimeException | Error e) {
+      events.end(mark);
+      throw e;
+    }
+    rethrow(events.end(mark));
+    if (stats) {
+      statistics.removals(removed);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public void clear() {
+    ensureOpen();
+    bucket.clear();
+  }
+
+  // ------------------------------------------------------------------ entry processors
+
+  @Override
+  public <T> @Nullable T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
+    ensureOpen();
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(processor, "entryProcessor");
+    return new Invocation<T>(key, processor, arguments).run();
+  }
+
+  @Override
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(
+      Set<? extends K> keys, EntryProcessor<K, V, T> processor, Object... arguments) {
+    ensureOpen();
+    checkKeys(keys);
+    Objects.requireNonNull(processor, "entryProcessor");
+    Map<K, EntryProcessorResult<T>> results = new HashMap<>();
+    for (K key : keys) {
+      try {
+        T result = invoke(key, processor, arguments);
+        if (result != null) {
+          results.put(key, EntryProcessorResults.of(result));
+        }
+      } catch (RuntimeException e) {
+        results.put(key, EntryProcessorResults.failed(e));
+      }
+    }
+    return results;
+  }
+
+  /** One {@link #invoke}: read, run the processor, apply what it did. */
+  private final class Invocation<T> {
+    private final K key;
+    private final EntryProcessor<K, V, T> processor;
+    private final Object[] arguments;
+
+    Invocation(K key, EntryProcessor<K, V, T> processor, Object[] arguments) {
+      this.key = key;
+      this.processor = processor;
+      this.arguments = arguments;
+    }
+
+    @Nullable T run() {
+      boolean stats = statisticsEnabled;
+      long start = stats ? System.nanoTime() : 0;
+      Object[] result = new Object[1];
+      mutate(
+          key,
+          null,
+          (scratch, existed) -> {
+            if (stats) {
+              if (existed) {
+                statistics.hits(1);
+              } else {
+                statistics.misses(1);
+              }
+              statistics.getTime(System.nanoTime() - start);
+            }
+            long applyStart = stats ? System.nanoTime() : 0;
+            V current = existed ? codec.decodeValue(scratch.read, scratch.readLength) : null;
+            var entry = new ProcessorEntry<>(key, current, readsThrough() ? loader : null);
+            try {
+              result[0] = processor.process(entry, arguments);
+            } catch (CacheException e) {
+              throw e;
+            } catch (RuntimeException e) {
+              throw new EntryProcessorException(e);
+            }
+            apply(entry, scratch, existed, stats, applyStart);
+            return true;
+          });
+      @SuppressWarnings("unchecked")
+      T value = (T) result[0];
+      return value;
+    }
+
+    private void apply(
+        ProcessorEntry<K, V> entry,
+        CacheCodec.Scratch scratch,
+        boolean existed,
+        boolean stats,
+        long start) {
+      switch (entry.operation()) {
+        case NONE -> {}
+        case ACCESS -> touch(scratch);
+        case CREATE, LOAD -> {
+          V value = Objects.requireNonNull(entry.newValue());
+          checkEntry(key, value);
+          if (entry.operation() == ProcessorEntry.Operation.CREATE) {
+            writeThrough(key, value);
+          }
+          codec.encodeValue(value, scratch);
+          boolean stored = store(scratch, false, 0);
+          if (stats && stored && entry.operation() == ProcessorEntry.Operation.CREATE) {
+            statistics.puts(1);
+            statistics.putTime(System.nanoTime() - start);
+          }
+        }
+        case UPDATE -> {
+          V value = Objects.requireNonNull(entry.newValue());
+          checkEntry(key, value);
+          writeThrough(key, value);
+          codec.encodeValue(value, scratch);
+          store(scratch, true, scratch.info.revision());
+          if (stats) {
+            statistics.puts(1);
+            statistics.putTime(System.nanoTime() - start);
+          }
+        }
+        case REMOVE -> {
+          deleteThrough(key);
+          if (existed && delete(scratch) && stats) {
+            statistics.removals(1);
+            statistics.removeTime(System.nanoTime() - start);
+          }
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ loading
+
+  @Override
+  public void loadAll(
+      Set<? extends K> keys,
+      boolean replaceExistingValues,
+      @Nullable CompletionListener completionListener) {
+    ensureOpen();
+    Objects.requireNonNull(keys, "keys");
+    for (K key : keys) {
+      Objects.requireNonNull(key, "keys contains a null");
+    }
+    CacheLoader<K, V> cacheLoader = loader;
+    if (cacheLoader == null) {
+      if (completionListener != null) {
+        completionListener.onCompletion();
+      }
+      return;
+    }
+    List<K> requested = new ArrayList<>(keys);
+    loadExecutor.execute(
+        () -> {
+          try {
+            List<K> toLoad = new ArrayList<>();
+            for (K key : requested) {
+              if (replaceExistingValues || !containsKey(key)) {
+                toLoad.add(key);
+              }
+            }
+            Map<? extends K, ? extends V> loaded;
+            try {
+              loaded = cacheLoader.loadAll(toLoad);
+            } catch (CacheLoaderException e) {
+              throw e;
+            } catch (RuntimeException e) {
+              throw new CacheLoaderException("the cache loader failed in loadAll", e);
+            }
+            Map<K, V> present = new LinkedHashMap<>();
+            if (loaded != null) {
+              for (K key : toLoad) {
+                V value = loaded.get(key);
+                if (value != null) {
+                  present.put(key, value);
+                }
+              }
+            }
+            putAll(present, replaceExistingValues, false);
+            if (completionListener != null) {
+              completionListener.onCompletion();
+            }
+          } catch (Exception e) {
+            if (completionListener != null) {
+              completionListener.onException(e);
+            }
+          }
+        });
+  }
+
+  // ------------------------------------------------------------------ iteration
+
+  @Override
+  public Iterator<Cache.Entry<K, V>> iterator() {
+    ensureOpen();
+    return new EntryIterator(bucket.entries());
+  }
+
+  private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {
+    private final EntryCursor cursor;
+    private @Nullable CellarEntry<K, V> next;
+    private @Nullable CellarEntry<K, V> last;
+
+    EntryIterator(EntryCursor cursor) {
+      this.cursor = cursor;
+    }
+
+    @Override
+    public boolean hasNext() {
+      ensureOpen();
+      if (next != null) {
+        return true;
+      }
+      boolean stats = statisticsEnabled;
+      long start = stats ? System.nanoTime() : 0;
+      if (!cursor.next()) {
+        return false;
+      }
+      RecordView record = cursor.current();
+      K key = codec.decodeKey(record.buffer(), record.keyOffset(), record.keyLength());
+      V value = codec.decodeValue(record.buffer(), record.valueOffset(), record.valueLength());
+      next = new CellarEntry<>(key, value);
+      if (expiry.accessMatters()) {
+        CacheCodec.Scratch scratch = codec.acquire();
+        try {
+          codec.encodeKey(key, scratch);
+          touch(scratch);
+        } finally {
+          scratch.release();
+        }
+      }
+      if (stats) {
+        statistics.hits(1);
+        statistics.getTime(System.nanoTime() - start);
+      }
+      return true;
+    }
+
+    @Override
+    public Cache.Entry<K, V> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      last = next;
+      next = null;
+      return Objects.requireNonNull(last);
+    }
+
+    @Override
+    public void remove() {
+      CellarEntry<K, V> entry = last;
+      if (entry == null) {
+        throw new IllegalStateException("call next() before remove()");
+      }
+      last = null;
+      ensureOpen();
+      boolean stats = statisticsEnabled;
+      long start = stats ? System.nanoTime() : 0;
+      K key = entry.getKey();
+      boolean removed =
+          mutate(
+              key,
+              null,
+              (scratch, existed) -> {
+                deleteThrough(key);
+                return existed && delete(scratch);
+              });
+      if (stats && removed) {
+        statistics.removals(1);
+        statistics.removeTime(System.nanoTime() - start);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ listeners
+
+  @Override
+  public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listener) {
+    ensureOpen();
+    Objects.requireNonNull(listener, "cacheEntryListenerConfiguration");
+    events.register(listener);
+    configuration.addCacheEntryListenerConfiguration(listener);
+  }
+
+  @Override
+  public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listener) {
+    ensureOpen();
+    Objects.requireNonNull(listener, "cacheEntryListenerConfiguration");
+    if (events.deregister(listener)) {
+      configuration.removeCacheEntryListenerConfiguration(listener);
+    }
+  }
+
+  // ------------------------------------------------------------------ lifecycle and views
+
+  @Override
+  public String getName() {
+    return name;
+  }
+
+  @Override
+  public CellarCacheManager getCacheManager() {
+    return manager;
+  }
+
+  @Override
+  public <C extends Configuration<K, V>> C getConfiguration(Class<C> type) {
+    CellarConfiguration<K, V> copy = new CellarConfiguration<>(configuration);
+    if (type.isInstance(copy)) {
+      return type.cast(copy);
+    }
+    throw new IllegalArgumentException("the configuration is not a " + type.getName());
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> type) {
+    if (type.isAssignableFrom(getClass())) {
+      return type.cast(this);
+    }
+    if (type.isAssignableFrom(OffHeapBucket.class)) {
+      return type.cast(bucket);
+    }
+    throw new IllegalArgumentException("cannot unwrap a Cellar cache to " + type.getName());
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    manager.release(name);
+    try {
+      MBeans.unregister(MBeans.name(MBeans.STATISTICS, manager.getURI(), name));
+      MBeans.unregister(MBeans.name(MBeans.CONFIGURATION, manager.getURI(), name));
+    } catch (CacheException e) {
+      LOGGER.log(Level.WARNING, "unregistering the MBeans of cache " + name + " failed", e);
+    }
+    closeQuietly(loader);
+    closeQuietly(writer);
+    closeQuietly(expiry.policy());
+    events.close();
+    bucket.close();
+  }
+
+  /** Turns the statistics MXBean and counting on or off. */
+  void setStatisticsEnabled(boolean enabled) {
+    var objectName = MBeans.name(MBeans.STATISTICS, manager.getURI(), name);
+    if (enabled) {
+      MBeans.register(objectName, statistics);
+    } else {
+      MBeans.unregister(objectName);
+    }
+    configuration.setStatisticsEnabled(enabled);
+    statisticsEnabled = enabled;
+  }
+
+  /** Turns the configuration MXBean on or off. */
+  void setManagementEnabled(boolean enabled) {
+    var objectName = MBeans.name(MBeans.CONFIGURATION, manager.getURI(), name);
+    if (enabled) {
+      MBeans.register(objectName, configurationBean);
+    } else {
+      MBeans.unregister(objectName);
+    }
+    configuration.setManagementEnabled(enabled);
+  }
+
+  /** The statistics counters (also registered as the standard MXBean when enabled). */
+  public CacheStatistics statistics() {
+    return statistics;
+  }
+
+  // ------------------------------------------------------------------ the mutation frame
+
+  /** What a mutating operation does once the key is locked and its current value read. */
+  @FunctionalInterface
+  private interface Action {
+    /** Decides and applies; returns whether the operation did what it was asked. */
+    boolean apply(CacheCodec.Scratch scratch, boolean existed);
+  }
+
+  /**
+   * Runs {@code action} for {@code key} with its stripe locked and its live value (if any) read
+   * into the scratch; {@code value}, if not null, is encoded first, before any lock. Synchronous
+   * listeners hear of the changes after the lock is released.
+   */
+  private boolean mutate(K key, @Nullable V value, Action action) {
+    CacheCodec.Scratch scratch = codec.acquire();
+    int mark = events.begin();
+    boolean result;
+    try {
+      codec.encodeKey(key, scratch);
+      if (value != null) {
+        codec.encodeValue(value, scratch);
+      }
+      var lock = locks.forKey(scratch.key, scratch.keyLength);
+      lock.lock();
+      try {
+        int length = readLive(scratch);
+        result = action.apply(scratch, length >= 0);
+      } finally {
+        lock.unlock();
+      }
+    } catch (RuntimeException | Error e) {
+      events.end(mark);
+      throw e;
+    } finally {
+      scratch.release();
+    }
+    rethrow(events.end(mark));
+    return result;
+  }
+
+  /** Reads the key's live value into the scratch; its length, or -1 when there is none. */
+  private int readLive(CacheCodec.Scratch scratch) {
+    int length = bucket.get(scratch.key, 0, scratch.keyLength, scratch.read, 0, scratch.info);
+    scratch.readLength = Math.max(length, 0);
+    if (length < 0) {
+      scratch.info.set(0, dev.cellar.engine.RecordOp.PUT, 0, 0, 0);
+    }
+    return length;
+  }
+
+  /**
+   * Stores the encoded value with the expiry for a create or an update; retries when an expiry or
+   * eviction changed the key since it was read. Returns false when the creation expiry is zero.
+   */
+  private boolean store(CacheCodec.Scratch scratch, boolean existed, long expected) {
+    boolean exists = existed;
+    long revision = expected;
+    while (true) {
+      long now = configuration.getClock().millis();
+      long expireAt = exists ? expiry.forUpdate(now) : expiry.forCreation(now);
+      if (expireAt == ExpiryCalculator.DO_NOT_STORE) {
+        return false;
+      }
+      long outcome;
+      try {
+        outcome =
+            bucket.update(
+                scratch.key,
+                0,
+                scratch.keyLength,
+                scratch.value,
+                0,
+                scratch.valueLength,
+                expireAt,
+                exists ? revision : 0);
+      } catch (IllegalArgumentException e) {
+        throw new CacheException(
+            "cannot store the entry in cache " + name + ": " + e.getMessage(), e);
+      }
+      if (WriteOutcome.succeeded(outcome)) {
+        return true;
+      }
+      exists = bucket.get(scratch.key, 0, scratch.keyLength, null, 0, scratch.info) >= 0;
+      revision = exists ? scratch.info.revision() : 0;
+    }
+  }
+
+  /** Deletes the live value read into the scratch; false if it changed meanwhile. */
+  private boolean delete(CacheCodec.Scratch scratch) {
+    long outcome = bucket.delete(scratch.key, 0, scratch.keyLength, scratch.info.revision());
+    return WriteOutcome.succeeded(outcome);
+  }
+
+  /** Applies the expiry policy's access duration to the key whose live value was just read. */
+  private void touch(CacheCodec.Scratch scratch) {
+    if (!expiry.accessMatters()) {
+      return;
+    }
+    long expireAt = expiry.forAccess(configuration.getClock().millis());
+    if (expireAt != ExpiryCalculator.UNCHANGED) {
+      bucket.touch(scratch.key, 0, scratch.keyLength, expireAt);
+    }
+  }
+
+  private boolean readsThrough() {
+    return loader != null && configuration.isReadThrough();
+  }
+
+  private boolean writesThrough() {
+    return writer != null && configuration.isWriteThrough();
+  }
+
+  @SuppressWarnings("unchecked") // a writer of supertypes accepts our keys and values
+  private static <K, V> @Nullable CacheWriter<K, V> writerOf(CellarConfiguration<K, V> config) {
+    var factory = config.getCacheWriterFactory();
+    return factory == null ? null : (CacheWriter<K, V>) factory.create();
+  }
+
+  private CacheWriter<K, V> writerOf() {
+    return Objects.requireNonNull(writer);
+  }
+
+  private @Nullable V load(K key) {
+    try {
+      return Objects.requireNonNull(loader).load(key);
+    } catch (CacheLoaderException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new CacheLoaderException("the cache loader failed for key " + key, e);
+    }
+  }
+
+  private void writeThrough(K key, V value) {
+    if (!writesThrough()) {
+      return;
+    }
+    try {
+      writerOf().write(new CellarEntry<>(key, value));
+    } catch (CacheWriterException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new CacheWriterException("the cache writer failed for key " + key, e);
+    }
+  }
+
+  private void deleteThrough(K key) {
+    if (!writesThrough()) {
+      return;
+    }
+    try {
+      writerOf().delete(key);
+    } catch (CacheWriterException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new CacheWriterException("the cache writer failed to delete key " + key, e);
+    }
+  }
+
+  private void checkEntry(@Nullable K key, @Nullable V value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    Class<?> keyType = configuration.getKeyType();
+    if (keyType != Object.class && !keyType.isInstance(key)) {
+      throw new ClassCastException(
+          "key of " + key.getClass().getName() + " is not a " + keyType.getName());
+    }
+    Class<?> valueType = configuration.getValueType();
+    if (valueType != Object.class && !valueType.isInstance(value)) {
+      throw new ClassCastException(
+          "value of " + value.getClass().getName() + " is not a " + valueType.getName());
+    }
+  }
+
+  private static void checkKeys(@Nullable Collection<?> keys) {
+    Objects.requireNonNull(keys, "keys");
+    for (Object key : keys) {
+      Objects.requireNonNull(key, "keys contains a null");
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the cache " + name + " is closed");
+    }
+  }
+
+  private static void rethrow(@Nullable RuntimeException failure) {
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static void closeQuietly(@Nullable Object resource) {
+    if (resource instanceof Closeable closeable) {
+      try {
+        closeable.close();
+      } catch (IOException | RuntimeException e) {
+        LOGGER.log(Level.WARNING, "closing " + resource.getClass().getName() + " failed", e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CellarCache{" + name + '}';
+  }
+}
