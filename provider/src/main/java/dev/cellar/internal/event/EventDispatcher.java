@@ -284,10 +284,12 @@ public final class EventDispatcher<K, V> {
         oldValue = decoder.value(oldBytes);
       }
       EventType type = raw.type();
-      if (oldValueRequired) {
+      if (oldValueRequired && type != EventType.CREATED) {
         return new CellarEntryEvent<>(source, type, k, value, oldValue, true);
       }
-      boolean valueless = type == EventType.REMOVED || type == EventType.EXPIRED;
+      // Without the old value, REMOVED and EXPIRED carry no value at all: the value is the old one.
+      boolean valueless =
+          !oldValueRequired && (type == EventType.REMOVED || type == EventType.EXPIRED);
       return new CellarEntryEvent<>(source, type, k, valueless ? null : value, null, false);
     }
   }
