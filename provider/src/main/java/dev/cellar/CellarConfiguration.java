@@ -6,10 +6,10 @@ import java.util.concurrent.Executor;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Factory;
+import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
-import javax.cache.configuration.MutableConfiguration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * deserialization. Every setter checks its argument and returns this configuration, so settings
  * chain. A plain {@link MutableConfiguration} works too and gets the defaults below.
  *
- * <p>Cellar always stores by value (off-heap bytes); {@code setStoreByValue(false)} is accepted
- * and means the same, because values never live on the heap to be shared by reference.
+ * <p>Cellar always stores by value (off-heap bytes); {@code setStoreByValue(false)} is accepted and
+ * means the same, because values never live on the heap to be shared by reference.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -149,10 +149,10 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
   }
 
   /**
-   * Sets the {@link java.io.ObjectInputFilter} pattern (for example {@code "com.acme.**;!*"})
-   * that guards values read back with Java serialization; {@code null} keeps Cellar's default,
-   * which limits depth, references and array sizes but accepts any class the cache manager's class
-   * loader can load.
+   * Sets the {@link java.io.ObjectInputFilter} pattern (for example {@code "com.acme.**;!*"}) that
+   * guards values read back with Java serialization; {@code null} keeps Cellar's default, which
+   * limits depth, references and array sizes but accepts any class the cache manager's class loader
+   * can load.
    */
   public CellarConfiguration<K, V> setDeserializationFilter(@Nullable String pattern) {
     if (pattern != null) {
@@ -197,8 +197,7 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
   }
 
   @Override
-  public CellarConfiguration<K, V> setExpiryPolicyFactory(
-      Factory<? extends ExpiryPolicy> factory) {
+  public CellarConfiguration<K, V> setExpiryPolicyFactory(Factory<? extends ExpiryPolicy> factory) {
     super.setExpiryPolicyFactory(factory);
     return this;
   }
