@@ -4,7 +4,9 @@ import dev.cellar.CellarConfiguration;
 import dev.cellar.Serializer;
 import dev.cellar.engine.BucketConfig;
 import dev.cellar.engine.EntryCursor;
+import dev.cellar.engine.MutationObserver;
 import dev.cellar.engine.OffHeapBucket;
+import dev.cellar.engine.RecordOp;
 import dev.cellar.engine.RecordView;
 import dev.cellar.engine.WriteOutcome;
 import dev.cellar.internal.cache.CacheCodec;
@@ -126,7 +128,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 .maxBytes(configuration.getMaxBytes())
                 .history(configuration.getHistory())
                 .clock(clock::millis)
-                .observer(events.observer())
+                .observer(observer(events.observer()))
                 .build());
     this.configurationBean = new CacheConfigurationBean(configuration);
     this.statisticsEnabled = configuration.isStatisticsEnabled();
@@ -136,6 +138,21 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     if (configuration.isManagementEnabled()) {
       setManagementEnabled(true);
     }
+  }
+
+  /** Counts evictions and expirations, then hands the mutation to the event dispatcher. */
+  private MutationObserver observer(MutationObserver dispatcher) {
+    return (previous, record) -> {
+      if (statisticsEnabled) {
+        RecordOp op = record.op();
+        if (op == RecordOp.EVICT) {
+          statistics.eviction();
+        } else if (op == RecordOp.EXPIRE) {
+          statistics.expiration();
+        }
+      }
+      dispatcher.onMutation(previous, record);
+    };
   }
 
   // ------------------------------------------------------------------ reads
@@ -1075,7 +1092,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     int length = bucket.get(scratch.key, 0, scratch.keyLength, scratch.read, 0, scratch.info);
     scratch.readLength = Math.max(length, 0);
     if (length < 0) {
-      scratch.info.set(0, dev.cellar.engine.RecordOp.PUT, 0, 0, 0);
+      scratch.info.set(0, RecordOp.PUT, 0, 0, 0);
     }
     return length;
   }
