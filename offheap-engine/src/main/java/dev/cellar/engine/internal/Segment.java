@@ -562,7 +562,9 @@ public final class Segment {
           return expired;
         }
         long now = context.clock.time();
-        long nowSeconds = now / 1000;
+        // Hints are clamped to at least 1 (0 means "never"); clamp the clock the same way, or a
+        // value due within the clock's first second would be skipped as not yet due.
+        long nowSeconds = Math.max(1, now / 1000);
         int end = Math.min(visited + SWEEP_BATCH, capacity);
         for (; visited < end; visited++) {
           int slot = (sweepCursor + visited) & (capacity - 1);
