@@ -42,4 +42,30 @@ class RegressionTest {
       assertEquals(List.of("EXPIRE@2"), history);
     }
   }
+
+  /**
+   * Each segment wraps two reusable views around the records it hands to the observer and left
+   * them pointing into the pages afterwards. Once those records were freed, the views kept their
+   * pages and buffers reachable: memory the budget no longer counted but the JVM could not
+   * collect (after close too, while the bucket object lived).
+   */
+  @Test
+  void observerViewsDoNotKeepFreedMemoryReachable() throws InterruptedException {
+    long baseline = DirectPool.settledBytes(-1);
+    OffHeapBucket bucket = new OffHeapBucket(BucketConfig.builder()
+        .maxBytes(BucketConfig.MIN_MAX_BYTES).segments(1).sweepIntervalMillis(0)
+        .observer((previous, record) -> {}).build());
+    long empty = bucket.bytesInUse();
+    // Larger than a quarter page, so the value gets a buffer of its own.
+    UnsafeBuffer large = new UnsafeBuffer(new byte[bucket.config().pageSize() / 4 + 1]);
+    assertEquals(1, bucket.put(KEY, 0, 3, large, 0, large.capacity(), 0));
+    assertEquals(2, bucket.purge(KEY, 0, 3, WriteOutcome.ANY_REVISION));
+    assertEquals(1, bucket.purgeDeletes());
+    assertEquals(empty, bucket.bytesInUse());
+
+    assertEquals(baseline + empty, DirectPool.settledBytes(baseline + empty),
+        "direct memory of the emptied bucket");
+    bucket.close();
+    assertEquals(baseline, DirectPool.settledBytes(baseline), "direct memory after close");
+  }
 }
