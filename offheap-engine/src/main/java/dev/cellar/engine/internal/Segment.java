@@ -460,7 +460,11 @@ public final class Segment {
     if (observer != MutationObserver.NONE) {
       RecordView previous = previousRef == RecordRefs.NONE ? null
           : previousView.wrap(bufferOf(previousRef), RecordRefs.offset(previousRef));
-      observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+      try {
+        observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+      } finally {
+        releaseViews();
+      }
     }
   }
 
@@ -470,8 +474,21 @@ public final class Segment {
     MutationObserver observer = context.observer;
     if (observer != MutationObserver.NONE) {
       RecordView previous = hadCopy ? previousView.wrap(observerCopy, 0) : null;
-      observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+      try {
+        observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+      } finally {
+        releaseViews();
+      }
     }
+  }
+
+  /**
+   * Points the observer's views at nothing once the call is over: a view left on a page would
+   * keep that page reachable after it is freed, memory the budget no longer counts.
+   */
+  private void releaseViews() {
+    previousView.wrap(null, 0);
+    recordView.wrap(null, 0);
   }
 
   /** Copies the record at {@code ref} for the observer before it is rewritten in place. */
