@@ -456,7 +456,8 @@ class ModelBasedTest {
         own.add(new Expect(RecordOp.EXPIRE, 0, 0, 0L));
       }
       if (allowed) {
-        long stored = expireAt == OffHeapBucket.KEEP_EXPIRY ? (live ? head.expireAt : 0L) : expireAt;
+        long kept = live ? head.expireAt : 0L;
+        long stored = expireAt == OffHeapBucket.KEEP_EXPIRY ? kept : expireAt;
         own.add(new Expect(RecordOp.PUT, value[0], value[1], stored));
       }
       pendingOffset = value[0];
