@@ -570,10 +570,17 @@ public final class Segment {
   public int sweepExpired() {
     int expired = 0;
     int visited = 0;
+    UnsafeBuffer walked = null;
     while (true) {
       long stamp = lock.writeLock();
       try {
         context.checkOpen();
+        if (table != walked) {
+          // Slot numbers belong to one table: after a resize (by this sweep's own evictions, or
+          // by writers between batches) the pass starts over on the new table.
+          walked = table;
+          visited = 0;
+        }
         int capacity = SegmentIndex.capacity(table);
         if (visited >= capacity) {
           return expired;
@@ -593,9 +600,17 @@ public final class Segment {
           if (isExpiredValue(ref, now)) {
             UnsafeBuffer page = bufferOf(ref);
             int offset = RecordRefs.offset(ref);
+            int keysBefore = keys;
             appendRecord(SegmentIndex.hash(table, slot), page, offset + HEADER_LENGTH,
                 Records.keyLength(page, offset), null, 0, 0, RecordOp.EXPIRE, 0L, ref, now);
             expired++;
+            if (table != walked || keys != keysBefore) {
+              // Room for the marker was made by forgetting keys, which shifted or rehashed
+              // entries, maybe into slots this pass has left behind: start the pass over.
+              // Values expired so far are markers now and are skipped.
+              walked = null;
+              break;
+            }
           }
         }
         if (visited >= capacity) {
