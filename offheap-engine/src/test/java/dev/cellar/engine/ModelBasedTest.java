@@ -46,12 +46,12 @@ class ModelBasedTest {
 
   /** Bucket shapes; together they run well over a million operations. */
   enum Scenario {
-    HISTORY_1(256 * MIB, 1, 1, 200, 1, 170_000, NOW),
-    HISTORY_3(256 * MIB, 1, 3, 200, 1, 170_000, NOW),
+    HISTORY_1(256 * MIB, 1, 1, 200, 1, 100_000, NOW),
+    HISTORY_3(256 * MIB, 1, 3, 200, 1, 130_000, NOW),
     HISTORY_64(256 * MIB, 2, 64, 50, 1, 120_000, NOW),
-    SMALL_BUDGET_HISTORY_1(2 * MIB, 0, 1, 200, 6, 170_000, NOW),
-    SMALL_BUDGET_HISTORY_3(MIB, 0, 3, 200, 3, 170_000, NOW),
-    SMALL_BUDGET_HISTORY_64(4 * MIB, 2, 64, 100, 4, 120_000, NOW),
+    SMALL_BUDGET_HISTORY_1(2 * MIB, 0, 1, 200, 6, 200_000, NOW),
+    SMALL_BUDGET_HISTORY_3(MIB, 0, 3, 200, 3, 220_000, NOW),
+    SMALL_BUDGET_HISTORY_64(4 * MIB, 2, 64, 100, 4, 150_000, NOW),
     /** A test clock that starts at 0, as a fresh {@code CachedEpochClock} does. */
     CLOCK_FROM_ZERO(4 * MIB, 0, 3, 150, 4, 100_000, 0L);
 
@@ -271,8 +271,9 @@ class ModelBasedTest {
         }
       } catch (Throwable t) {
         throw new AssertionError("model mismatch in " + scenario + " at step " + step + " ("
-            + operation + "), seed " + seed + "; rerun with -D" + SEED_PROPERTY + "=" + seed
-            + " -D" + SCENARIO_PROPERTY + "=" + scenario + "\nlast operations, oldest first:\n  "
+            + operation + "), seed " + seed + "; rerun with: mvn -pl offheap-engine test"
+            + " -Dtest=ModelBasedTest -D" + SEED_PROPERTY + "=" + seed + " -D"
+            + SCENARIO_PROPERTY + "=" + scenario + "\nlast operations, oldest first:\n  "
             + String.join("\n  ", trail) + "\n" + t.getMessage(), t);
       }
     }
