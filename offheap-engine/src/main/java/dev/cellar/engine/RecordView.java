@@ -32,6 +32,13 @@ public final class RecordView {
     return this;
   }
 
+  /** Points this view at nothing, so it keeps no buffer reachable. */
+  public RecordView clear() {
+    this.buffer = EMPTY;
+    this.offset = 0;
+    return this;
+  }
+
   /** The buffer that holds the record. */
   public DirectBuffer buffer() {
     return buffer;

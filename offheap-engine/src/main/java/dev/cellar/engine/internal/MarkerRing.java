@@ -22,8 +22,8 @@ final class MarkerRing {
   static final int RING_CLASS = 0xFFFE;
 
   private final Segment segment;
-  private final UnsafeBuffer buffer;
-  private final SlabPage page;
+  private UnsafeBuffer buffer;
+  private SlabPage page;
   private final IntArrayQueue offsets = new IntArrayQueue();
   private int head;
 
@@ -90,10 +90,17 @@ final class MarkerRing {
     head = 0;
   }
 
-  /** Unregisters the ring's page; called when the segment closes. */
+  /**
+   * Unregisters the ring's page and drops its buffer, so a closed bucket that is still referenced
+   * keeps no off-heap memory reachable; called when the segment closes.
+   */
   void release() {
     reset();
     segment.context.pageTable.release(page.id);
+    UnsafeBuffer none = new UnsafeBuffer(new byte[0]);
+    long cost = page.cost;
+    buffer = none;
+    page = new SlabPage(none, RING_CLASS, 0, 0, cost);
   }
 
   private boolean dropOldest(long protectedRef) {

@@ -56,6 +56,9 @@ public final class Segment {
   volatile UnsafeBuffer table;
   private long tableCost;
 
+  /** Counts table replacements, so a pass over slot numbers can tell that its table changed. */
+  private int tableGeneration;
+
   /** Keys in the index: live values and markers. */
   int keys;
 
@@ -563,7 +566,11 @@ public final class Segment {
           previousRef == RecordRefs.NONE
               ? null
               : previousView.wrap(bufferOf(previousRef), RecordRefs.offset(previousRef));
-      observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+      try {
+        observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+      } finally {
+        releaseViews();
+      }
     }
   }
 
@@ -573,8 +580,21 @@ public final class Segment {
     MutationObserver observer = context.observer;
     if (observer != MutationObserver.NONE) {
       @Nullable RecordView previous = hadCopy ? previousView.wrap(observerCopy, 0) : null;
-      observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+      try {
+        observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+      } finally {
+        releaseViews();
+      }
     }
+  }
+
+  /**
+   * Points the observer's views at nothing once the call is over: a view left on a page would keep
+   * that page reachable after it is freed, memory the budget no longer counts.
+   */
+  private void releaseViews() {
+    previousView.clear();
+    recordView.clear();
   }
 
   /** Copies the record at {@code ref} for the observer before it is rewritten in place. */
@@ -690,16 +710,25 @@ public final class Segment {
   public int sweepExpired() {
     int expired = 0;
     int visited = 0;
+    int walked = -1;
     while (true) {
       long stamp = lock.writeLock();
       try {
         context.checkOpen();
+        if (tableGeneration != walked) {
+          // Slot numbers belong to one table: after a resize (by this sweep's own evictions, or
+          // by writers between batches) the pass starts over on the new table.
+          walked = tableGeneration;
+          visited = 0;
+        }
         int capacity = SegmentIndex.capacity(table);
         if (visited >= capacity) {
           return expired;
         }
         long now = context.clock.time();
-        long nowSeconds = now / 1000;
+        // Hints are clamped to at least 1 (0 means "never"); clamp the clock the same way, or a
+        // value due within the clock's first second would be skipped as not yet due.
+        long nowSeconds = Math.max(1, now / 1000);
         int end = Math.min(visited + SWEEP_BATCH, capacity);
         for (; visited < end; visited++) {
           int slot = (sweepCursor + visited) & (capacity - 1);
@@ -711,6 +740,7 @@ public final class Segment {
           if (isExpiredValue(ref, now)) {
             UnsafeBuffer page = bufferOf(ref);
             int offset = RecordRefs.offset(ref);
+            int keysBefore = keys;
             appendRecord(
                 SegmentIndex.hash(table, slot),
                 page,
@@ -724,6 +754,13 @@ public final class Segment {
                 ref,
                 now);
             expired++;
+            if (tableGeneration != walked || keys != keysBefore) {
+              // Room for the marker was made by forgetting keys, which shifted or rehashed
+              // entries, maybe into slots this pass has left behind: start the pass over.
+              // Values expired so far are markers now and are skipped.
+              walked = -1;
+              break;
+            }
           }
         }
         if (visited >= capacity) {
@@ -807,6 +844,7 @@ public final class Segment {
         throw new IllegalStateException("direct memory exhausted while clearing");
       }
       table = fresh;
+      tableGeneration++;
     } finally {
       lock.unlockWrite(stamp);
     }
@@ -912,6 +950,7 @@ public final class Segment {
       }
     }
     table = fresh;
+    tableGeneration++;
     budget.release(oldCost);
     return true;
   }
