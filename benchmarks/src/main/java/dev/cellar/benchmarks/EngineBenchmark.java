@@ -92,7 +92,8 @@ public class EngineBenchmark {
       Arrays.fill(value, (byte) i);
       store.load(i, value);
     }
-    store.check(entries);
+    // A leading line break: JMH has already printed the first iteration's label.
+    System.out.println(System.lineSeparator() + store.check(entries));
   }
 
   /** Checks that every entry is still there, so no get measured a miss, then frees the store. */
@@ -179,8 +180,11 @@ public class EngineBenchmark {
     /** Overwrites key {@code index} with the thread's value. */
     abstract long put(int index, ThreadState thread);
 
-    /** Throws unless exactly {@code entries} entries are present and none were lost. */
-    abstract void check(int entries);
+    /**
+     * Throws unless exactly {@code entries} entries are present and none were lost; returns a line
+     * that describes the store.
+     */
+    abstract String check(int entries);
 
     /** Frees what the store holds. */
     void close() {}
@@ -216,15 +220,15 @@ public class EngineBenchmark {
     }
 
     @Override
-    void check(int entries) {
+    String check(int entries) {
       long count = bucket.entryCount();
       if (count != entries || bucket.evictions() != 0 || bucket.bytesInUse() > MAX_BYTES) {
         throw new IllegalStateException("cellar holds " + count + " of " + entries
             + " entries after " + bucket.evictions() + " evictions; " + bucket.bytesInUse()
             + " of " + MAX_BYTES + " bytes in use");
       }
-      System.out.printf("cellar: %,d entries, %,d records, %,d of %,d bytes in use (%.0f%%), "
-              + "%d evictions, revision %,d, %s%n", count, bucket.recordCount(),
+      return String.format("cellar: %,d entries, %,d records, %,d of %,d bytes in use (%.0f%%), "
+              + "%d evictions, revision %,d, %s", count, bucket.recordCount(),
           bucket.bytesInUse(), MAX_BYTES, 100.0 * bucket.bytesInUse() / MAX_BYTES,
           bucket.evictions(), bucket.revision(), bucket.config());
     }
@@ -270,10 +274,11 @@ public class EngineBenchmark {
     }
 
     @Override
-    void check(int entries) {
+    String check(int entries) {
       if (map.size() != entries) {
         throw new IllegalStateException("the map holds " + map.size() + " of " + entries);
       }
+      return String.format("chm: %,d entries", entries);
     }
   }
 }
