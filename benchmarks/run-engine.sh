@@ -53,7 +53,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 {
   echo "# Engine benchmark ($mode)"
   echo
-  echo "- started: $started; JMH settings: ${settings[*]} ${profilers[*]} $*"
+  echo "- started: $started; JMH settings: ${settings[*]} ${profilers[*]}${*:+ $*}"
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo 2>/dev/null \
     | cut -d: -f2 | sed 's/^ *//' || echo unknown)), $(free -g 2>/dev/null \
     | awk '/^Mem:/ {print $2 " GiB"}' || echo '? GiB') memory"

@@ -150,7 +150,7 @@ public final class BenchmarkSummary {
       }
       for (String contender : contenders) {
         Double bytes = row.bytesPerOp.get(contender);
-        out.append(' ').append(bytes == null ? "–" : String.format(Locale.ROOT, "%.1f", bytes))
+        out.append(' ').append(bytes == null ? "–" : String.format(Locale.ROOT, "%.2f", bytes))
             .append(" |");
       }
       out.append('\n');
