@@ -7,7 +7,6 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
 import org.openjdk.jmh.results.AggregationPolicy;
 import org.openjdk.jmh.results.IterationResult;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
 
 /**
@@ -18,7 +17,8 @@ import org.openjdk.jmh.results.ScalarResult;
  * this JVM moves much less, so the ratio of two contenders per CPU-second is the steadier figure.
  * It also charges a contender for work it pushes onto other threads, such as garbage collection.
  * Adds {@code cpu.throughput} (ops per CPU-second) and {@code cpu.cores} (cores this JVM kept busy
- * on average) to every result.
+ * on average) to every result. JMH runs trial-level set-up inside the first iteration, so that
+ * iteration's CPU includes it: keep at least one warm-up iteration.
  */
 public final class CpuTimeProfiler implements InternalProfiler {
   private final com.sun.management.OperatingSystemMXBean os =
@@ -45,7 +45,7 @@ public final class CpuTimeProfiler implements InternalProfiler {
   }
 
   @Override
-  public List<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
+  public List<ScalarResult> afterIteration(BenchmarkParams benchmarkParams,
       IterationParams iterationParams, IterationResult result) {
     long cpu = os.getProcessCpuTime() - cpuBefore;
     long wall = System.nanoTime() - wallBefore;
