@@ -63,6 +63,7 @@ public final class OffHeapBucket implements AutoCloseable {
     }
     this.journalCost = DirectMemory.cost(journalLength);
     context.bytesInUse.addAndGet(journalCost);
+    context.bytesReserved.addAndGet(journalCost);
     context.journal = new Journal(ring, config.journalSize());
     int count = config.segments();
     long share = (config.maxBytes() - journalCost) / count;
@@ -71,7 +72,11 @@ public final class OffHeapBucket implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       segments[i] =
           new Segment(
-              i, context, new MemoryBudget(share, context.bytesInUse), config.pageSize(), 256);
+              i,
+              context,
+              new MemoryBudget(share, context.bytesInUse, context.bytesReserved),
+              config.pageSize(),
+              256);
     }
     this.maxRecordLength = Math.min(share / 4, Integer.MAX_VALUE - 2 * DirectMemory.ALIGNMENT);
     this.sweep =
@@ -386,6 +391,7 @@ public final class OffHeapBucket implements AutoCloseable {
     }
     context.journal = null;
     context.bytesInUse.addAndGet(-journalCost);
+    context.bytesReserved.addAndGet(-journalCost);
   }
 
   /** True once {@link #close()} was called. */
@@ -406,10 +412,25 @@ public final class OffHeapBucket implements AutoCloseable {
     return context.sequence.current();
   }
 
-  /** Off-heap bytes owned now: pages, index tables and journal, exactly as reserved. */
+  /**
+   * Off-heap bytes holding data now: pages with records, index tables, marker rings and journal,
+   * exactly as reserved from the JVM. It returns to the empty bucket's figure once every record is
+   * gone.
+   */
   public long bytesInUse() {
     context.checkOpen();
     return context.bytesInUse.get();
+  }
+
+  /**
+   * All off-heap bytes the bucket holds: {@link #bytesInUse()} plus emptied pages kept for reuse.
+   * Never more than {@link #maxBytes()}; this is what the JVM's direct buffer pool sees of the
+   * bucket, apart from buffers of records larger than a page and replaced index tables, which are
+   * left to the garbage collector.
+   */
+  public long bytesReserved() {
+    context.checkOpen();
+    return context.bytesReserved.get();
   }
 
   /** The byte budget. */

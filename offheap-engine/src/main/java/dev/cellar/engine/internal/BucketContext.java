@@ -10,6 +10,7 @@ public final class BucketContext {
   public final PageTable pageTable = new PageTable();
   public final RevisionSequence sequence = new RevisionSequence();
   public final AtomicLong bytesInUse = new AtomicLong();
+  public final AtomicLong bytesReserved = new AtomicLong();
   public final AtomicLong evictions = new AtomicLong();
   public final AtomicLong expirations = new AtomicLong();
   public final EpochClock clock;

@@ -3,18 +3,22 @@ package dev.cellar.engine.internal;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One segment's share of the bucket's byte budget, and the bucket-wide total it reports into.
- * Reservations happen under the segment's write lock; the total is read by anyone.
+ * One segment's share of the bucket's byte budget, and the bucket-wide totals it reports into.
+ * Reserved bytes are all the direct memory the segment holds; of those, parked bytes sit in free
+ * pages kept for reuse and hold no data, so they count as reserved but not as in use. Changes
+ * happen under the segment's write lock; the totals are read by anyone.
  */
 public final class MemoryBudget {
-  private final AtomicLong bucketTotal;
+  private final AtomicLong bucketInUse;
+  private final AtomicLong bucketReserved;
   private long limit;
   private long used;
 
-  /** A budget of {@code limit} bytes whose use is also added to {@code bucketTotal}. */
-  public MemoryBudget(long limit, AtomicLong bucketTotal) {
+  /** A budget of {@code limit} bytes that reports into the bucket's two totals. */
+  public MemoryBudget(long limit, AtomicLong bucketInUse, AtomicLong bucketReserved) {
     this.limit = limit;
-    this.bucketTotal = bucketTotal;
+    this.bucketInUse = bucketInUse;
+    this.bucketReserved = bucketReserved;
   }
 
   /** Takes {@code bytes} if they fit. */
@@ -23,14 +27,32 @@ public final class MemoryBudget {
       return false;
     }
     used += bytes;
-    bucketTotal.addAndGet(bytes);
+    bucketInUse.addAndGet(bytes);
+    bucketReserved.addAndGet(bytes);
     return true;
   }
 
-  /** Gives back {@code bytes}. */
+  /** Gives back {@code bytes} that were in use. */
   public void release(long bytes) {
     used -= bytes;
-    bucketTotal.addAndGet(-bytes);
+    bucketInUse.addAndGet(-bytes);
+    bucketReserved.addAndGet(-bytes);
+  }
+
+  /** {@code bytes} in use now sit in a free page kept for reuse: reserved, no longer in use. */
+  public void park(long bytes) {
+    bucketInUse.addAndGet(-bytes);
+  }
+
+  /** A parked free page of {@code bytes} is in use again. */
+  public void unpark(long bytes) {
+    bucketInUse.addAndGet(bytes);
+  }
+
+  /** Gives back {@code bytes} that were parked. */
+  public void releaseParked(long bytes) {
+    used -= bytes;
+    bucketReserved.addAndGet(-bytes);
   }
 
   /** True when {@code bytes} more would fit. */
@@ -46,7 +68,7 @@ public final class MemoryBudget {
     limit = Math.min(limit, used);
   }
 
-  /** Bytes in use. */
+  /** Bytes reserved, parked ones included. */
   public long used() {
     return used;
   }

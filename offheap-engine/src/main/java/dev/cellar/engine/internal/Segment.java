@@ -56,6 +56,14 @@ public final class Segment {
   volatile UnsafeBuffer table;
   private long tableCost;
 
+  /** The pooled page the index table lives in, or null for a table of its own. */
+  private @Nullable UnsafeBuffer tablePage;
+
+  /** The initial table, kept for the segment's life and reused whenever the index shrinks back. */
+  private UnsafeBuffer initialTable;
+
+  private final long initialTableCost;
+
   /** Counts table replacements, so a pass over slot numbers can tell that its table changed. */
   private int tableGeneration;
 
@@ -76,11 +84,16 @@ public final class Segment {
     this.allocator = new SlabAllocator(context.pageTable, budget, pageSize);
     this.initialSlots = slots;
     this.reclaimer = new SegmentReclaimer(this);
-    UnsafeBuffer initial = newTable(slots);
+    int initialLength = slots * IndexDescriptor.SLOT_LENGTH;
+    this.initialTableCost = DirectMemory.cost(initialLength);
+    UnsafeBuffer initial =
+        budget.tryReserve(initialTableCost) ? DirectMemory.allocate(initialLength) : null;
     if (initial == null) {
       throw new IllegalArgumentException("the byte budget cannot hold even an empty index");
     }
+    this.initialTable = initial;
     this.table = initial;
+    this.tableCost = initialTableCost;
     int ringLength = markerRingLength(budget.limit());
     long ringCost = DirectMemory.cost(ringLength);
     UnsafeBuffer ring = budget.tryReserve(ringCost) ? DirectMemory.allocate(ringLength) : null;
@@ -855,6 +868,9 @@ public final class Segment {
     long stamp = lock.writeLock();
     try {
       releaseAll();
+      allocator.dropFreePages();
+      budget.releaseParked(initialTableCost);
+      initialTable = new UnsafeBuffer(new byte[IndexDescriptor.SLOT_LENGTH]);
       markers.release();
       budget.release(markers.cost());
       table = new UnsafeBuffer(new byte[IndexDescriptor.SLOT_LENGTH]);
@@ -865,7 +881,8 @@ public final class Segment {
 
   private void releaseAll() {
     allocator.clear();
-    budget.release(tableCost);
+    releaseTable(table, tablePage, tableCost);
+    tablePage = null;
     tableCost = 0;
     keys = 0;
     liveCount = 0;
@@ -911,12 +928,19 @@ public final class Segment {
       return;
     }
     int grown = capacity * 2;
-    long extra = DirectMemory.cost(grown * IndexDescriptor.SLOT_LENGTH);
-    if (reclaimer.reserve(extra)) {
-      budget.release(extra);
-      if (resize(grown)) {
-        return;
+    int length = grown * IndexDescriptor.SLOT_LENGTH;
+    boolean room;
+    if (length <= allocator.pageSize()) {
+      room = reclaimer.makePageAvailable();
+    } else {
+      long extra = DirectMemory.cost(length);
+      room = reclaimer.reserve(extra);
+      if (room) {
+        budget.release(extra);
       }
+    }
+    if (room && resize(grown)) {
+      return;
     }
     if (keys + 1 >= capacity) {
       throw new IllegalStateException("the byte budget cannot index another key");
@@ -933,6 +957,7 @@ public final class Segment {
   private boolean resize(int slots) {
     UnsafeBuffer old = table;
     long oldCost = tableCost;
+    UnsafeBuffer oldTablePage = tablePage;
     UnsafeBuffer fresh = newTable(slots);
     if (fresh == null) {
       return false;
@@ -951,13 +976,34 @@ public final class Segment {
     }
     table = fresh;
     tableGeneration++;
-    budget.release(oldCost);
+    releaseTable(old, oldTablePage, oldCost);
     return true;
   }
 
-  /** A zeroed table of {@code slots}, charged to the budget; null if it does not fit. */
+  /**
+   * A zeroed table of {@code slots}, charged to the budget; null if it does not fit. The initial
+   * size reuses the segment's initial table; anything up to a page lives in a pooled page, so that
+   * resizing recycles memory instead of leaving it to the garbage collector; only a table larger
+   * than a page gets a buffer of its own.
+   */
   private @Nullable UnsafeBuffer newTable(int slots) {
     int length = slots * IndexDescriptor.SLOT_LENGTH;
+    if (slots == initialSlots) {
+      initialTable.setMemory(0, initialTable.capacity(), (byte) 0);
+      budget.unpark(initialTableCost);
+      tablePage = null;
+      tableCost = initialTableCost;
+      return initialTable;
+    }
+    if (length <= allocator.pageSize()) {
+      UnsafeBuffer page = allocator.takeWholePage();
+      if (page == null) {
+        return null;
+      }
+      tablePage = page;
+      tableCost = allocator.pageCost();
+      return new UnsafeBuffer(page, 0, length);
+    }
     long cost = DirectMemory.cost(length);
     if (!budget.tryReserve(cost)) {
       return null;
@@ -969,7 +1015,25 @@ public final class Segment {
       return null;
     }
     tableCost = cost;
+    tablePage = null;
     return buffer;
+  }
+
+  /** Gives a replaced table's memory back: its page to the pool, or its own buffer's bytes. */
+  private void releaseTable(UnsafeBuffer replaced, @Nullable UnsafeBuffer page, long cost) {
+    if (page != null) {
+      allocator.returnPage(page);
+    } else if (isInitial(replaced)) {
+      budget.park(initialTableCost);
+    } else {
+      budget.release(cost);
+    }
+  }
+
+  /** True when {@code buffer} is the initial table (same memory, not merely equal bytes). */
+  private boolean isInitial(UnsafeBuffer buffer) {
+    return buffer.addressOffset() == initialTable.addressOffset()
+        && buffer.capacity() == initialTable.capacity();
   }
 
   // ---------------------------------------------------------------- record access

@@ -68,6 +68,23 @@ final class SegmentReclaimer {
       if (segment.budget.tryReserve(bytes)) {
         return true;
       }
+      if (allocator.freePageCount() > 0) {
+        allocator.dropFreePagesFor(bytes);
+        continue;
+      }
+      if (!evictPage(RecordRefs.NONE)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Empties pages until a whole page can be had for an index table; false if impossible. */
+  boolean makePageAvailable() {
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      if (allocator.canTakeWholePage()) {
+        return true;
+      }
       if (!evictPage(RecordRefs.NONE)) {
         return false;
       }

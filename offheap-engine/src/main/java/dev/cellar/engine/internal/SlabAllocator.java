@@ -4,6 +4,7 @@ import static dev.cellar.engine.internal.RecordDescriptor.FREE_LINK_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.LARGE_CLASS;
 import static dev.cellar.engine.internal.RecordDescriptor.REVISION_OFFSET;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.agrona.BitUtil;
@@ -12,9 +13,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One segment's allocator: chunks of fixed size classes carved from pages, and a buffer of its own
- * for each record larger than the largest class. Records never move. A page whose last chunk is
- * freed goes back to the garbage collector and its bytes back to the budget. Used only under the
- * segment's write lock.
+ * for each record larger than the largest class (a whole page when it fits in one). Records never
+ * move. A page whose last chunk is freed is zeroed and kept in the segment's free-page pool for the
+ * next page of any class: it stays reserved in the budget but no longer counts as in use, and no
+ * direct memory is ever left for the garbage collector to find, so the JVM's direct pool stays
+ * within the budget however the load churns. Only a record larger than a page gets a buffer of its
+ * own that is dropped when freed. Used only under the segment's write lock.
  *
  * <p>A free chunk has revision 0; its free-list link sits in the expire-at word.
  */
@@ -26,6 +30,9 @@ public final class SlabAllocator {
   private final List<List<SlabPage>> pagesByClass;
   private final List<List<SlabPage>> partialByClass;
   private final List<SlabPage> allPages = new ArrayList<>();
+
+  /** Emptied pages kept for reuse, so that churn never leaves direct memory to the collector. */
+  private final ArrayDeque<UnsafeBuffer> freePages = new ArrayDeque<>();
 
   /** An allocator over pages of {@code pageSize} bytes within {@code budget}. */
   public SlabAllocator(PageTable pageTable, MemoryBudget budget, int pageSize) {
@@ -48,8 +55,9 @@ public final class SlabAllocator {
 
   /** Bytes a record of {@code length} would take from the budget if it needed fresh memory. */
   public long freshCost(long length) {
-    int sizeClass = classes.classOf(length);
-    return sizeClass < 0 ? DirectMemory.cost(largeCapacity(length)) : DirectMemory.cost(pageSize);
+    return length <= pageSize
+        ? DirectMemory.cost(pageSize)
+        : DirectMemory.cost(largeCapacity(length));
   }
 
   /**
@@ -85,7 +93,7 @@ public final class SlabAllocator {
         }
       }
     }
-    return budget.fits(freshCost(length));
+    return (length <= pageSize && !freePages.isEmpty()) || budget.fits(freshCost(length));
   }
 
   /** Frees the record at {@code ref}: zeroes its revision first, then recycles the chunk. */
@@ -172,13 +180,8 @@ public final class SlabAllocator {
 
   private @Nullable SlabPage newPage(int sizeClass) {
     long cost = DirectMemory.cost(pageSize);
-    if (!budget.tryReserve(cost)) {
-      return null;
-    }
-    UnsafeBuffer buffer = DirectMemory.allocate(pageSize);
+    UnsafeBuffer buffer = takePage(cost);
     if (buffer == null) {
-      budget.release(cost);
-      budget.capAtCurrentUse();
       return null;
     }
     int chunkSize = classes.size(sizeClass);
@@ -192,15 +195,25 @@ public final class SlabAllocator {
   }
 
   private long allocateLarge(long length) {
-    int capacity = largeCapacity(length);
+    boolean fitsAPage = length <= pageSize;
+    int capacity = fitsAPage ? pageSize : largeCapacity(length);
     long cost = DirectMemory.cost(capacity);
-    if (!budget.tryReserve(cost)) {
-      return RecordRefs.NONE;
+    UnsafeBuffer buffer;
+    if (fitsAPage) {
+      buffer = takePage(cost);
+    } else {
+      dropFreePagesFor(cost);
+      if (!budget.tryReserve(cost)) {
+        return RecordRefs.NONE;
+      }
+      buffer = DirectMemory.allocate(capacity);
+      if (buffer == null) {
+        budget.release(cost);
+        budget.capAtCurrentUse();
+        return RecordRefs.NONE;
+      }
     }
-    UnsafeBuffer buffer = DirectMemory.allocate(capacity);
     if (buffer == null) {
-      budget.release(cost);
-      budget.capAtCurrentUse();
       return RecordRefs.NONE;
     }
     SlabPage page = new SlabPage(buffer, LARGE_CLASS, capacity, 1, cost);
@@ -208,6 +221,82 @@ public final class SlabAllocator {
     page.bumped = 1;
     page.used = 1;
     return RecordRefs.of(page.id, 0);
+  }
+
+  /**
+   * A zeroed page of {@code pageSize} bytes: a pooled one if there is one (zeroed so no stale
+   * reference can find a record it no longer holds), else a fresh one within the budget.
+   */
+  private @Nullable UnsafeBuffer takePage(long cost) {
+    UnsafeBuffer pooled = freePages.pollLast();
+    if (pooled != null) {
+      pooled.setMemory(0, pooled.capacity(), (byte) 0);
+      budget.unpark(cost);
+      return pooled;
+    }
+    if (!budget.tryReserve(cost)) {
+      return null;
+    }
+    UnsafeBuffer buffer = DirectMemory.allocate(pageSize);
+    if (buffer == null) {
+      budget.release(cost);
+      budget.capAtCurrentUse();
+    }
+    return buffer;
+  }
+
+  /**
+   * Gives pooled pages back until {@code cost} fresh bytes fit: only a record larger than a page
+   * needs memory of another shape, and only then is memory left to the garbage collector.
+   */
+  void dropFreePagesFor(long cost) {
+    long pageCost = DirectMemory.cost(pageSize);
+    while (!freePages.isEmpty() && !budget.fits(cost)) {
+      freePages.pollLast();
+      budget.releaseParked(pageCost);
+    }
+  }
+
+  /** Bytes of one page as the budget counts them. */
+  public long pageCost() {
+    return DirectMemory.cost(pageSize);
+  }
+
+  /** The size of a page. */
+  public int pageSize() {
+    return pageSize;
+  }
+
+  /**
+   * A zeroed whole page for an index table, pooled or fresh within the budget; null when neither is
+   * there. Give it back with {@link #returnPage}.
+   */
+  public @Nullable UnsafeBuffer takeWholePage() {
+    return takePage(pageCost());
+  }
+
+  /** True when a whole page can be had without evicting. */
+  public boolean canTakeWholePage() {
+    return !freePages.isEmpty() || budget.fits(pageCost());
+  }
+
+  /** Puts a page taken with {@link #takeWholePage} back into the pool. */
+  public void returnPage(UnsafeBuffer page) {
+    freePages.addLast(page);
+    budget.park(pageCost());
+  }
+
+  /** Pooled free pages, for the figures. */
+  public int freePageCount() {
+    return freePages.size();
+  }
+
+  /** Drops the pool; the segment is closing. */
+  public void dropFreePages() {
+    long pageCost = DirectMemory.cost(pageSize);
+    while (freePages.pollLast() != null) {
+      budget.releaseParked(pageCost);
+    }
   }
 
   private static int largeCapacity(long length) {
@@ -233,7 +322,12 @@ public final class SlabAllocator {
       partialByClass.get(page.sizeClass).remove(page);
     }
     pageTable.release(page.id);
-    budget.release(page.cost);
+    if (page.buffer.capacity() == pageSize) {
+      freePages.addLast(page.buffer);
+      budget.park(page.cost);
+    } else {
+      budget.release(page.cost);
+    }
   }
 
   private static void removePage(List<SlabPage> pages, int index, boolean allList) {

@@ -18,10 +18,11 @@ class SlabAllocatorTest {
   private static final int PAGE = 64 * 1024;
 
   private final AtomicLong total = new AtomicLong();
+  private final AtomicLong reserved = new AtomicLong();
   private final PageTable pages = new PageTable();
 
   private SlabAllocator allocator(long budget) {
-    return new SlabAllocator(pages, new MemoryBudget(budget, total), PAGE);
+    return new SlabAllocator(pages, new MemoryBudget(budget, total, reserved), PAGE);
   }
 
   @Test
@@ -68,7 +69,8 @@ class SlabAllocatorTest {
     for (long ref : refs) {
       allocator.free(ref);
     }
-    assertEquals(0, total.get(), "the last free returns the page's bytes to the budget");
+    assertEquals(0, total.get(), "the last free takes the page out of use");
+    assertEquals(DirectMemory.cost(PAGE), reserved.get(), "and keeps it for reuse");
     assertNull(pages.buffer(pageId), "the page table forgot the page");
     assertEquals(0, allocator.allPages().size());
     long again = allocator.allocate(500);
@@ -87,16 +89,59 @@ class SlabAllocatorTest {
   }
 
   @Test
-  void largeRecordsGetABufferOfTheirOwnThatIsReleasedOnFree() {
+  void aRecordAboveTheLargestClassButWithinAPageTakesAWholePageThatIsPooledOnFree() {
     SlabAllocator allocator = allocator(10 * PAGE);
-    long length = allocator.classes().largest() + 1L;
-    long ref = allocator.allocate(length);
+    long ref = allocator.allocate(allocator.classes().largest() + 1L);
     assertEquals(0, RecordRefs.offset(ref));
+    assertTrue(allocator.pageOf(ref).isLarge());
+    assertEquals(DirectMemory.cost(PAGE), total.get());
+    allocator.free(ref);
+    assertEquals(0, total.get(), "no longer in use");
+    assertEquals(DirectMemory.cost(PAGE), reserved.get(), "kept for reuse");
+    assertEquals(1, allocator.freePageCount());
+  }
+
+  @Test
+  void aRecordLargerThanAPageGetsABufferOfItsOwnThatIsDroppedOnFree() {
+    SlabAllocator allocator = allocator(10 * PAGE);
+    long length = PAGE + 1L;
+    long ref = allocator.allocate(length);
     long cost = DirectMemory.cost((int) ((length + 63) / 64 * 64));
     assertEquals(cost, total.get());
-    assertTrue(allocator.pageOf(ref).isLarge());
+    assertEquals(cost, reserved.get());
     allocator.free(ref);
     assertEquals(0, total.get());
+    assertEquals(0, reserved.get());
+    assertEquals(0, allocator.freePageCount());
+  }
+
+  @Test
+  void pooledPagesAreReusedZeroedAndNeverExceedTheBudget() {
+    long budget = 3 * DirectMemory.cost(PAGE);
+    SlabAllocator allocator = allocator(budget);
+    List<Long> refs = new ArrayList<>();
+    long ref;
+    while ((ref = allocator.allocate(4000)) != RecordRefs.NONE) {
+      pages.buffer(RecordRefs.pageId(ref)).putLong(RecordRefs.offset(ref) + 8, 77L);
+      refs.add(ref);
+    }
+    for (long each : refs) {
+      allocator.free(each);
+    }
+    assertEquals(3, allocator.freePageCount());
+    assertEquals(0, total.get());
+    assertEquals(budget, reserved.get());
+    long other = allocator.allocate(100);
+    assertEquals(2, allocator.freePageCount(), "a pooled page serves another size class");
+    assertEquals(budget, reserved.get(), "no fresh memory was taken");
+    var page = pages.buffer(RecordRefs.pageId(other));
+    for (int offset = 0; offset < PAGE; offset += 8) {
+      if (offset != RecordRefs.offset(other) + 8) {
+        assertEquals(0L, page.getLong(offset), "reused pages are zeroed, offset " + offset);
+      }
+    }
+    allocator.dropFreePages();
+    assertEquals(DirectMemory.cost(PAGE), reserved.get());
   }
 
   @Test
@@ -136,5 +181,7 @@ class SlabAllocatorTest {
     allocator.clear();
     assertEquals(0, total.get());
     assertEquals(0, allocator.allPages().size());
+    allocator.dropFreePages();
+    assertEquals(0, reserved.get());
   }
 }
