@@ -425,8 +425,8 @@ public final class OffHeapBucket implements AutoCloseable {
   /**
    * All off-heap bytes the bucket holds: {@link #bytesInUse()} plus emptied pages kept for reuse.
    * Never more than {@link #maxBytes()}; this is what the JVM's direct buffer pool sees of the
-   * bucket, apart from buffers of records larger than a page and replaced index tables, which are
-   * left to the garbage collector.
+   * bucket, apart from freed buffers of records or index tables larger than a page, which are left
+   * to the garbage collector.
    */
   public long bytesReserved() {
     context.checkOpen();

@@ -6,12 +6,15 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The background sweep for expired values: one daemon thread shared by all buckets, each bucket a
  * periodic task that holds it weakly, so a bucket nobody closed can still be collected.
  */
 public final class ExpirySweeper {
+  private static final Logger LOGGER = Logger.getLogger(ExpirySweeper.class.getName());
   private static final ScheduledThreadPoolExecutor EXECUTOR = createExecutor();
 
   private ExpirySweeper() {}
@@ -32,6 +35,10 @@ public final class ExpirySweeper {
                 target.sweepExpired();
               } catch (IllegalStateException closed) {
                 cancel(self);
+              } catch (RuntimeException e) {
+                // One failed pass must not end the sweeps: a thrown exception would cancel them.
+                LOGGER.log(
+                    Level.WARNING, "an expiry sweep failed; the next one runs as planned", e);
               }
             },
             intervalMillis,
