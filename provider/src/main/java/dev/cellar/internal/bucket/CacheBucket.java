@@ -14,6 +14,8 @@ import dev.cellar.engine.EntryCursor;
 import dev.cellar.engine.OffHeapBucket;
 import dev.cellar.engine.RecordOp;
 import dev.cellar.engine.RecordView;
+import dev.cellar.engine.WatchCursor;
+import dev.cellar.engine.WatchStart;
 import dev.cellar.engine.WriteOutcome;
 import dev.cellar.internal.cache.CacheCodec;
 import dev.cellar.internal.cache.ExpiryCalculator;
@@ -26,9 +28,11 @@ import java.time.Instant;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.locks.ReentrantLock;
@@ -376,21 +380,80 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
     return engine.purgeDeletes();
   }
 
-  // ------------------------------------------------------------------ not yet built
+  // ------------------------------------------------------------------ watch and atomic
 
-  /** Not built yet: throws {@link UnsupportedOperationException}. */
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@link WatchOption#UPDATES_ONLY} wins over {@link WatchOption#INCLUDE_HISTORY}. Delivery
+   * runs on a daemon thread of the watch; an exception thrown by the watcher is logged and delivery
+   * goes on. The watch ends by itself when the cache closes.
+   */
   @Override
   public Watch watch(KeyFilter filter, Watcher<K, V> watcher, WatchOption... options) {
     host.ensureOpen();
-    throw new UnsupportedOperationException("Bucket.watch is not built yet");
+    Set<WatchOption> chosen = checkWatch(filter, watcher, options);
+    WatchStart start =
+        chosen.contains(WatchOption.UPDATES_ONLY)
+            ? WatchStart.UPDATES_ONLY
+            : chosen.contains(WatchOption.INCLUDE_HISTORY)
+                ? WatchStart.INCLUDE_HISTORY
+                : WatchStart.LAST_PER_KEY;
+    return startWatch(engine.watch(start, 1), filter, watcher, chosen);
   }
 
-  /** Not built yet: throws {@link UnsupportedOperationException}. */
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@link WatchOption#INCLUDE_HISTORY} and {@link WatchOption#UPDATES_ONLY} change nothing
+   * here: the replay is every retained record from {@code fromRevision}.
+   */
   @Override
   public Watch watch(
       KeyFilter filter, long fromRevision, Watcher<K, V> watcher, WatchOption... options) {
     host.ensureOpen();
-    throw new UnsupportedOperationException("Bucket.watch is not built yet");
+    Set<WatchOption> chosen = checkWatch(filter, watcher, options);
+    if (fromRevision < 1) {
+      throw new IllegalArgumentException("fromRevision must be at least 1, was " + fromRevision);
+    }
+    return startWatch(
+        engine.watch(WatchStart.FROM_REVISION, fromRevision), filter, watcher, chosen);
+  }
+
+  private Watch startWatch(
+      WatchCursor cursor, KeyFilter filter, Watcher<K, V> watcher, Set<WatchOption> options) {
+    BucketWatch<K, V> watch =
+        new BucketWatch<>(
+            name,
+            cursor,
+            filter,
+            watcher,
+            options.contains(WatchOption.IGNORE_DELETES),
+            !options.contains(WatchOption.META_ONLY),
+            new BucketWatch.KeyDecoder<>() {
+              @Override
+              public K key(RecordView record) {
+                return codec.decodeKey(record.buffer(), record.keyOffset(), record.keyLength());
+              }
+
+              @Override
+              public BucketEntry<K, V> entry(K key, RecordView record, boolean withValue) {
+                return CacheBucket.this.entry(key, record, withValue);
+              }
+            });
+    watch.start();
+    return watch;
+  }
+
+  private static Set<WatchOption> checkWatch(
+      KeyFilter filter, Watcher<?, ?> watcher, WatchOption[] options) {
+    Objects.requireNonNull(filter, "filter");
+    Objects.requireNonNull(watcher, "watcher");
+    Set<WatchOption> chosen = EnumSet.noneOf(WatchOption.class);
+    for (WatchOption option : Objects.requireNonNull(options, "options")) {
+      chosen.add(Objects.requireNonNull(option, "options holds a null"));
+    }
+    return chosen;
   }
 
   /** Not built yet: throws {@link UnsupportedOperationException}. */
@@ -536,9 +599,13 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
   // ------------------------------------------------------------------ conversions and checks
 
   private BucketEntry<K, V> entry(K key, RecordView record) {
+    return entry(key, record, true);
+  }
+
+  private BucketEntry<K, V> entry(K key, RecordView record, boolean withValue) {
     RecordOp op = record.op();
     V value =
-        op == RecordOp.PUT
+        op == RecordOp.PUT && withValue
             ? codec.decodeValue(record.buffer(), record.valueOffset(), record.valueLength())
             : null;
     long expireAt = record.expireAt();
