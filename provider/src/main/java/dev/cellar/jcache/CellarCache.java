@@ -1,5 +1,6 @@
 package dev.cellar.jcache;
 
+import dev.cellar.Bucket;
 import dev.cellar.CellarConfiguration;
 import dev.cellar.Serializer;
 import dev.cellar.engine.BucketConfig;
@@ -9,6 +10,7 @@ import dev.cellar.engine.OffHeapBucket;
 import dev.cellar.engine.RecordOp;
 import dev.cellar.engine.RecordView;
 import dev.cellar.engine.WriteOutcome;
+import dev.cellar.internal.bucket.CacheBucket;
 import dev.cellar.internal.cache.CacheCodec;
 import dev.cellar.internal.cache.CellarEntry;
 import dev.cellar.internal.cache.EntryProcessorResults;
@@ -78,6 +80,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   private final KeyLocks locks = new KeyLocks();
   private final CacheConfigurationBean configurationBean;
   private final Executor loadExecutor;
+  private final CacheBucket<K, V> bucketView;
   private volatile boolean statisticsEnabled;
   private volatile boolean closed;
 
@@ -131,6 +134,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 .observer(observer(events.observer()))
                 .build());
     this.configurationBean = new CacheConfigurationBean(configuration);
+    this.bucketView = new CacheBucket<>(bucketParts(clock));
     this.statisticsEnabled = configuration.isStatisticsEnabled();
     if (configuration.isStatisticsEnabled()) {
       setStatisticsEnabled(true);
@@ -138,6 +142,34 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     if (configuration.isManagementEnabled()) {
       setManagementEnabled(true);
     }
+  }
+
+  /**
+   * What the {@link Bucket} view shares with this cache: the engine bucket, codec and key locks (so
+   * bucket writes exclude JCache writes of the same key), events and statistics.
+   */
+  private CacheBucket.Parts<K, V> bucketParts(java.time.Clock clock) {
+    return new CacheBucket.Parts<>(
+        name,
+        bucket,
+        codec,
+        locks,
+        events,
+        statistics,
+        expiry,
+        clock,
+        configuration.getHistory(),
+        new CacheBucket.Host() {
+          @Override
+          public void ensureOpen() {
+            CellarCache.this.ensureOpen();
+          }
+
+          @Override
+          public boolean statisticsEnabled() {
+            return statisticsEnabled;
+          }
+        });
   }
 
   /** Counts evictions and expirations, then hands the mutation to the event dispatcher. */
@@ -984,6 +1016,9 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   public <T> T unwrap(Class<T> type) {
     if (type.isAssignableFrom(getClass())) {
       return type.cast(this);
+    }
+    if (type.isAssignableFrom(CacheBucket.class)) {
+      return type.cast(bucketView); // the key-value view; one per cache
     }
     if (type.isAssignableFrom(OffHeapBucket.class)) {
       return type.cast(bucket);

@@ -1,0 +1,290 @@
+package dev.cellar.bucket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cellar.Bucket;
+import dev.cellar.BucketEntry;
+import dev.cellar.KeyFilter;
+import dev.cellar.Watch;
+import dev.cellar.WatchOption;
+import dev.cellar.Watcher;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BucketWatchTest {
+  private static final String EOD = "EOD";
+
+  private final Buckets buckets = new Buckets();
+  private final List<Watch> watches = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    watches.forEach(Watch::close);
+    buckets.close();
+  }
+
+  /** Collects "OP key@revision=value" and "EOD". */
+  private static final class Collector implements Watcher<String, String> {
+    final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onEntry(BucketEntry<String, String> entry) {
+      seen.add(
+          entry.operation() + " " + entry.key() + "@" + entry.revision() + "=" + entry.value());
+    }
+
+    @Override
+    public void onEndOfData() {
+      seen.add(EOD);
+    }
+
+    List<String> take(int count) throws InterruptedException {
+      List<String> result = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String next = seen.poll(10, TimeUnit.SECONDS);
+        if (next == null) {
+          throw new AssertionError("only " + result + " arrived");
+        }
+        result.add(next);
+      }
+      return result;
+    }
+
+    void assertQuiet() throws InterruptedException {
+      assertNull(seen.poll(100, TimeUnit.MILLISECONDS));
+    }
+  }
+
+  private Bucket<String, String> bucket() {
+    Bucket<String, String> bucket = buckets.bucket(Buckets.config().setHistory(5));
+    bucket.put("a.1", "x"); // 1
+    bucket.put("b.1", "y"); // 2
+    bucket.put("a.1", "x2"); // 3
+    bucket.put("a.2", "z"); // 4
+    bucket.delete("a.2"); // 5
+    return bucket;
+  }
+
+  private Watch watch(Watch watch) {
+    watches.add(watch);
+    return watch;
+  }
+
+  @Test
+  void byDefaultTheLatestRecordPerKeyThenEndOfDataThenLiveChanges() throws Exception {
+    Bucket<String, String> bucket = bucket();
+    Collector collector = new Collector();
+    Watch watch = watch(bucket.watch(KeyFilter.pattern("a.*"), collector));
+    assertEquals(List.of("PUT a.1@3=x2", "DELETE a.2@5=null", EOD), collector.take(3));
+    bucket.put("b.1", "ignored");
+    bucket.put("a.3", "new");
+    assertEquals(List.of("PUT a.3@7=new"), collector.take(1));
+    assertEquals(7, watch.lastRevision());
+    collector.assertQuiet();
+  }
+
+  @Test
+  void includeHistoryReplaysEveryRetainedRecord() throws Exception {
+    Bucket<String, String> bucket = bucket();
+    Collector collector = new Collector();
+    watch(bucket.watch(KeyFilter.prefix("a."), collector, WatchOption.INCLUDE_HISTORY));
+    assertEquals(
+        List.of("PUT a.1@1=x", "PUT a.1@3=x2", "PUT a.2@4=z", "DELETE a.2@5=null", EOD),
+        collector.take(5));
+  }
+
+  @Test
+  void updatesOnlyStartsWithEndOfData() throws Exception {
+    Bucket<String, String> bucket = bucket();
+    Collector collector = new Collector();
+    Watch watch = watch(bucket.watch(KeyFilter.all(), collector, WatchOption.UPDATES_ONLY));
+    assertEquals(List.of(EOD), collector.take(1));
+    assertEquals(0, watch.lastRevision());
+    bucket.purge("a.1");
+    assertEquals(List.of("PURGE a.1@6=null"), collector.take(1));
+  }
+
+  @Test
+  void ignoreDeletesDeliversPutsOnlyAndNeverAnOlderPut() throws Exception {
+    Bucket<String, String> bucket = bucket();
+    Collector collector = new Collector();
+    watch(bucket.watch(KeyFilter.all(), collector, WatchOption.IGNORE_DELETES));
+    assertEquals(List.of("PUT b.1@2=y", "PUT a.1@3=x2", EOD), collector.take(3));
+    bucket.delete("a.1");
+    bucket.purge("b.1");
+    bucket.put("c", "1");
+    assertEquals(List.of("PUT c@8=1"), collector.take(1));
+    collector.assertQuiet();
+  }
+
+  @Test
+  void metaOnlyDeliversNoValues() throws Exception {
+    Bucket<String, String> bucket = bucket();
+    Collector collector = new Collector();
+    watch(bucket.watch(KeyFilter.pattern("b.>"), collector, WatchOption.META_ONLY));
+    assertEquals(List.of("PUT b.1@2=null", EOD), collector.take(2));
+  }
+
+  @Test
+  void fromRevisionReplaysRetainedRecordsFromThere() throws Exception {
+    Bucket<String, String> bucket = bucket();
+    Collector collector = new Collector();
+    watch(bucket.watch(KeyFilter.all(), 3, collector));
+    assertEquals(
+        List.of("PUT a.1@3=x2", "PUT a.2@4=z", "DELETE a.2@5=null", EOD), collector.take(4));
+  }
+
+  @Test
+  void fromRevisionAboveTheLatestWaitsForIt() throws Exception {
+    Bucket<String, String> bucket = bucket();
+    Collector collector = new Collector();
+    watch(bucket.watch(KeyFilter.all(), 7, collector));
+    assertEquals(List.of(EOD), collector.take(1));
+    bucket.put("x", "6");
+    bucket.put("x", "7");
+    assertEquals(List.of("PUT x@7=7"), collector.take(1));
+    collector.assertQuiet();
+  }
+
+  @Test
+  void badWatchArgumentsAreRefused() {
+    Bucket<String, String> bucket = bucket();
+    Watcher<String, String> watcher = entry -> {};
+    assertThrows(NullPointerException.class, () -> bucket.watch(null, watcher));
+    assertThrows(NullPointerException.class, () -> bucket.watch(KeyFilter.all(), null));
+    assertThrows(
+        NullPointerException.class,
+        () -> bucket.watch(KeyFilter.all(), watcher, (WatchOption) null));
+    assertThrows(IllegalArgumentException.class, () -> bucket.watch(KeyFilter.all(), 0, watcher));
+  }
+
+  @Test
+  void closeWaitsForACallInProgressAndStopsDelivery() throws Exception {
+    Bucket<String, String> bucket = buckets.bucket(Buckets.config());
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean returned = new AtomicBoolean();
+    AtomicInteger calls = new AtomicInteger();
+    Watch watch =
+        watch(
+            bucket.watch(
+                KeyFilter.all(),
+                entry -> {
+                  calls.incrementAndGet();
+                  inside.countDown();
+                  try {
+                    release.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  returned.set(true);
+                },
+                WatchOption.UPDATES_ONLY));
+    bucket.put("a", "1");
+    assertTrue(inside.await(10, TimeUnit.SECONDS));
+    Thread closer =
+        new Thread(
+            () -> {
+              watch.close();
+              assertTrue(returned.get(), "close returned before the call in progress");
+            });
+    closer.start();
+    Thread.sleep(100);
+    assertTrue(closer.isAlive(), "close waits for the call in progress");
+    release.countDown();
+    closer.join(10_000);
+    bucket.put("a", "2");
+    Thread.sleep(100);
+    assertEquals(1, calls.get());
+    watch.close(); // again: nothing happens
+  }
+
+  @Test
+  void closeFromInsideTheWatcher() throws Exception {
+    Bucket<String, String> bucket = buckets.bucket(Buckets.config());
+    AtomicInteger calls = new AtomicInteger();
+    Watch[] self = new Watch[1];
+    CountDownLatch started = new CountDownLatch(1);
+    self[0] =
+        watch(
+            bucket.watch(
+                KeyFilter.all(),
+                new Watcher<>() {
+                  @Override
+                  public void onEntry(BucketEntry<String, String> entry) {
+                    calls.incrementAndGet();
+                    self[0].close();
+                    self[0].close();
+                  }
+
+                  @Override
+                  public void onEndOfData() {
+                    started.countDown();
+                  }
+                }));
+    assertTrue(started.await(10, TimeUnit.SECONDS));
+    bucket.put("a", "1");
+    bucket.put("b", "1");
+    Thread.sleep(200);
+    assertEquals(1, calls.get());
+    assertEquals(1, self[0].lastRevision());
+  }
+
+  @Test
+  void aSlowWatcherIsResyncedAndSeesTheLatestRecordOfEveryChangedKey() throws Exception {
+    // 4 MiB gives a journal of 4,096 revisions, which the writes below lap
+    Bucket<String, String> bucket = buckets.bucket(Buckets.config().setMaxBytes(4L << 20));
+    CountDownLatch release = new CountDownLatch(1);
+    Map<String, Long> latest = new HashMap<>();
+    List<Long> revisions = new ArrayList<>();
+    CountDownLatch done = new CountDownLatch(1);
+    int keys = 10;
+    int writes = 20_000;
+    watch(
+        bucket.watch(
+            KeyFilter.all(),
+            entry -> {
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              synchronized (revisions) {
+                revisions.add(entry.revision());
+                latest.put(entry.key(), entry.revision());
+              }
+              if (entry.revision() == writes) {
+                done.countDown();
+              }
+            },
+            WatchOption.UPDATES_ONLY));
+    long[] last = new long[keys];
+    for (int i = 0; i < writes; i++) {
+      last[i % keys] = bucket.put("k" + (i % keys), "v" + i);
+    }
+    release.countDown();
+    assertTrue(done.await(20, TimeUnit.SECONDS));
+    synchronized (revisions) {
+      for (int i = 1; i < revisions.size(); i++) {
+        assertTrue(revisions.get(i) > revisions.get(i - 1), "revisions increase");
+      }
+      assertTrue(revisions.size() < writes, "the watcher skipped lapped revisions");
+      for (int k = 0; k < keys; k++) {
+        assertEquals(last[k], latest.get("k" + k), "k" + k);
+      }
+    }
+  }
+}
