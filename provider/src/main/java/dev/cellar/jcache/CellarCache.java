@@ -536,8 +536,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 touch(scratch);
                 return false;
               }
-              writeThrough(key, newValue);
               codec.encodeValue(newValue, scratch);
+              writeThrough(key, newValue);
               return store(scratch, true, scratch.info.revision());
             });
     if (stats) {
@@ -766,10 +766,10 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         case CREATE, LOAD -> {
           V value = Objects.requireNonNull(entry.newValue());
           checkEntry(key, value);
+          codec.encodeValue(value, scratch);
           if (entry.operation() == ProcessorEntry.Operation.CREATE) {
             writeThrough(key, value);
           }
-          codec.encodeValue(value, scratch);
           boolean stored = store(scratch, false, 0);
           if (stats && stored && entry.operation() == ProcessorEntry.Operation.CREATE) {
             statistics.puts(1);
@@ -779,8 +779,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         case UPDATE -> {
           V value = Objects.requireNonNull(entry.newValue());
           checkEntry(key, value);
-          writeThrough(key, value);
           codec.encodeValue(value, scratch);
+          writeThrough(key, value);
           store(scratch, true, scratch.info.revision());
           if (stats) {
             statistics.puts(1);
