@@ -332,12 +332,29 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
       checkEntry(entry.getKey(), entry.getValue());
     }
+    checkSerializable(map);
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     int stored = putAll(map, true, true);
     if (stats && stored > 0) {
       statistics.puts(stored);
       statistics.putTime(System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * Serializes every key and value of {@code map} once, so that one that cannot be serialized fails
+   * the whole {@code putAll} before the writer or the cache is given any entry.
+   */
+  private void checkSerializable(Map<? extends K, ? extends V> map) {
+    CacheCodec.Scratch scratch = codec.acquire();
+    try {
+      for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+        codec.encodeKey(entry.getKey(), scratch);
+        codec.encodeValue(entry.getValue(), scratch);
+      }
+    } finally {
+      scratch.release();
     }
   }
 
