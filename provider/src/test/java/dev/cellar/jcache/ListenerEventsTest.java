@@ -188,12 +188,20 @@ class ListenerEventsTest {
         expectedWithOld.add(new Seen(EventType.UPDATED, key, value, value - 1, true));
         expectedWithoutOld.add(new Seen(EventType.UPDATED, key, value, null, false));
       }
-      assertEquals(expectedWithOld, new ArrayList<>(withOld.byKey.get(key)), "events of " + key);
-      assertEquals(
-          expectedWithoutOld, new ArrayList<>(withoutOld.byKey.get(key)), "events of " + key);
+      assertSameEvents(key, expectedWithOld, withOld.byKey.get(key));
+      assertSameEvents(key, expectedWithoutOld, withoutOld.byKey.get(key));
     }
     assertEquals(List.of(), withOld.overlaps, "a key's events were delivered concurrently");
     assertEquals(List.of(), withoutOld.overlaps, "a key's events were delivered concurrently");
+  }
+
+  /** Compares event lists, reporting the first difference rather than both whole lists. */
+  private static void assertSameEvents(String key, List<Seen> expected, List<Seen> actualList) {
+    List<Seen> actual = new ArrayList<>(actualList);
+    for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+      assertEquals(expected.get(i), actual.get(i), "event " + i + " of " + key);
+    }
+    assertEquals(expected.size(), actual.size(), "events of " + key);
   }
 
   /** Adds one to the key's value with get and replace(key, old, new), retrying on a race. */
