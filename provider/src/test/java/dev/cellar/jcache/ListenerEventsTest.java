@@ -366,6 +366,26 @@ class ListenerEventsTest {
   }
 
   @Test
+  void aSynchronousListenersExceptionDoesNotCutABatchShort() {
+    ListenerFailure failure = new ListenerFailure("listener says no");
+    Thrower thrower = new Thrower(failure, new ListenerError("unused"));
+    Cache<String, Long> cache = cacheWithSyncListener("sync-throws-batch", thrower);
+    Map<String, Long> batch = new java.util.TreeMap<>(Map.of("a", 1L, "b", 2L, "c", 3L));
+
+    CacheEntryListenerException put =
+        assertThrows(CacheEntryListenerException.class, () -> cache.putAll(batch));
+    assertSame(failure, put.getCause());
+    assertEquals(batch, cache.getAll(batch.keySet()), "every entry of the putAll was applied");
+    assertEquals(List.of(1L, 2L, 3L), thrower.valuesInCache, "the listener heard of each one");
+
+    CacheEntryListenerException removed =
+        assertThrows(CacheEntryListenerException.class, () -> cache.removeAll(batch.keySet()));
+    assertSame(failure, removed.getCause());
+    assertEquals(Map.of(), cache.getAll(batch.keySet()), "every key of the removeAll was removed");
+    assertEquals(List.of(1L, 2L, 3L, -1L, -1L, -1L), thrower.valuesInCache);
+  }
+
+  @Test
   void anErrorFromASynchronousListenerReachesTheCallerUnwrapped() {
     ListenerError error = new ListenerError("listener is broken");
     Thrower thrower = new Thrower(new ListenerFailure("unused"), error);
