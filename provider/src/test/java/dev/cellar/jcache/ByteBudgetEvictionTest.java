@@ -10,8 +10,11 @@ import dev.cellar.engine.OffHeapBucket;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.Cache;
@@ -126,5 +129,63 @@ class ByteBudgetEvictionTest {
     }
     assertEquals(bucket.entryCount(), served);
     assertTrue(bucket.bytesInUse() <= MAX_BYTES);
+  }
+
+  @Test
+  void concurrentWritersAlsoStayWithinTheBudgetAndEveryEvictionIsCounted() throws Exception {
+    Cache<Integer, byte[]> cache =
+        manager.createCache(
+            "budget-concurrent",
+            new CellarConfiguration<Integer, byte[]>()
+                .setTypes(Integer.class, byte[].class)
+                .setMaxBytes(MAX_BYTES)
+                .setStatisticsEnabled(true));
+    OffHeapBucket bucket = cache.unwrap(OffHeapBucket.class);
+    int writers = 4;
+    int perWriter = 1_500; // 4 x 1,500 x 8 KiB on average: about 50 MB in all
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    AtomicLong largestSample = new AtomicLong();
+    AtomicLong misses = new AtomicLong();
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      threads.add(
+          new Thread(
+              () -> {
+                Random random = new Random(writer);
+                try {
+                  for (int i = 0; i < perWriter; i++) {
+                    int key = writer * perWriter + i;
+                    byte[] value = valueFor(key, 64 + random.nextInt(16_321));
+                    cache.put(key, value);
+                    largestSample.accumulateAndGet(bucket.bytesInUse(), Math::max);
+                    byte[] read = cache.get(key); // other writers may have evicted it already
+                    if (read == null) {
+                      misses.incrementAndGet();
+                    } else if (!Arrays.equals(value, read)) {
+                      throw new AssertionError("key " + key + " read back other bytes");
+                    }
+                  }
+                } catch (Throwable t) {
+                  failures.add(t);
+                }
+              },
+              "writer-" + w));
+    }
+    threads.forEach(Thread::start);
+    for (Thread thread : threads) {
+      thread.join(10_000);
+      assertFalse(thread.isAlive(), thread.getName() + " did not finish");
+    }
+
+    assertEquals(List.of(), failures);
+    assertTrue(largestSample.get() <= MAX_BYTES, largestSample.get() + " bytes in use at most");
+    CellarCache<?, ?> cellar = cache.unwrap(CellarCache.class);
+    long evictions = bucket.evictions();
+    assertTrue(evictions > 0, "nothing was evicted");
+    assertEquals(evictions, cellar.statistics().getCacheEvictions());
+    assertEquals((long) writers * perWriter, cellar.statistics().getCachePuts());
+    assertEquals(misses.get(), cellar.statistics().getCacheMisses());
+    assertEquals((long) writers * perWriter - evictions, bucket.entryCount());
   }
 }
