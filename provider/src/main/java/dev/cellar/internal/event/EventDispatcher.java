@@ -63,7 +63,7 @@ public final class EventDispatcher<K, V> {
     this.decoder = decoder;
     Executor target = executor == null ? SHARED : executor;
     for (int i = 0; i < LANES; i++) {
-      lanes[i] = new SerialExecutor(target);
+      lanes[i] = new SerialExecutor(target, SHARED);
     }
   }
 
