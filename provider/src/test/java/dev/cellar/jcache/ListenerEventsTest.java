@@ -195,6 +195,46 @@ class ListenerEventsTest {
     assertEquals(List.of(), withoutOld.overlaps, "a key's events were delivered concurrently");
   }
 
+  @Test
+  void anAsynchronousListenerWhoseExecutorIsShutDownStillGetsItsEventsAndMayReadTheCache()
+      throws Exception {
+    ExecutorService stopped = Executors.newSingleThreadExecutor();
+    stopped.shutdown();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    CacheEntryCreatedListener<String, Long> reader =
+        events -> {
+          for (CacheEntryEvent<? extends String, ? extends Long> event : events) {
+            @SuppressWarnings("unchecked")
+            Cache<String, Long> source = (Cache<String, Long>) event.getSource();
+            seen.add(event.getKey() + "=" + source.get(event.getKey()));
+          }
+        };
+    // A manager of its own, which the test closes only if nothing is stuck: closing a cache waits
+    // for the locks a stuck put holds, and would hang the build instead of failing this test.
+    CacheManager own =
+        new CellarCachingProvider()
+            .getCacheManager(URI.create("cellar:rejecting-executor"), getClass().getClassLoader());
+    Cache<String, Long> cache =
+        own.createCache(
+            "rejecting-executor",
+            new CellarConfiguration<String, Long>()
+                .setTypes(String.class, Long.class)
+                .setListenerExecutor(stopped)
+                .addCacheEntryListenerConfiguration(
+                    new MutableCacheEntryListenerConfiguration<>(
+                        () -> reader, null, false, false)));
+
+    // On another thread, so that a put stuck behind its own lock fails the test, not the build.
+    Thread writer = new Thread(() -> cache.put("a", 1L), "writer");
+    writer.setDaemon(true);
+    writer.start();
+    writer.join(5_000);
+    assertFalse(writer.isAlive(), "put(a, 1) never returned: " + List.of(writer.getStackTrace()));
+    Await.until(Duration.ofSeconds(5), () -> !seen.isEmpty(), "the created event", seen::toString);
+    assertEquals(List.of("a=1"), seen);
+    own.close();
+  }
+
   /** Compares event lists, reporting the first difference rather than both whole lists. */
   private static void assertSameEvents(String key, List<Seen> expected, List<Seen> actualList) {
     List<Seen> actual = new ArrayList<>(actualList);
