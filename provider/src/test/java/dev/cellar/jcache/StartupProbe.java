@@ -5,10 +5,7 @@ import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.MutableConfiguration;
 
-/**
- * A tiny program that {@link MissingJvmFlagTest} runs in a child JVM: it asks for a cache manager
- * as an application would, uses a cache, and prints what happened on one line each.
- */
+/** The program {@link MissingJvmFlagTest} runs in a child JVM: gets a cache, reports. */
 public final class StartupProbe {
   private StartupProbe() {}
 
