@@ -2,12 +2,15 @@ package dev.cellar.jcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cellar.CellarConfiguration;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,9 +48,16 @@ class CloseUnderLoadTest {
     final AtomicLong operations = new AtomicLong();
     final CountDownLatch running;
 
+    final int workers;
+
     Load(List<Cache<Integer, String>> caches) {
-      running = new CountDownLatch(WORKERS);
-      for (int w = 0; w < WORKERS; w++) {
+      this(caches, WORKERS);
+    }
+
+    Load(List<Cache<Integer, String>> caches, int workers) {
+      this.workers = workers;
+      running = new CountDownLatch(workers);
+      for (int w = 0; w < workers; w++) {
         int worker = w;
         Cache<Integer, String> cache = caches.get(w % caches.size());
         Thread thread = new Thread(() -> work(cache, worker), "load-" + w);
@@ -105,6 +115,15 @@ class CloseUnderLoadTest {
           () -> operations.get() + " operations, " + unexpected);
     }
 
+    /** Every worker still runs and nothing went wrong. */
+    void assertStillRunning() {
+      assertEquals(List.of(), unexpected, "failures");
+      assertEquals(List.of(), stopped, "workers stopped");
+      for (Thread thread : threads) {
+        assertTrue(thread.isAlive(), thread.getName() + " stopped");
+      }
+    }
+
     /** Every worker ended with an IllegalStateException and nothing else went wrong. */
     void assertStoppedCleanly() throws InterruptedException {
       for (Thread thread : threads) {
@@ -112,7 +131,7 @@ class CloseUnderLoadTest {
         assertFalse(thread.isAlive(), thread.getName() + " still runs after the close");
       }
       assertEquals(List.of(), unexpected, "failures other than IllegalStateException");
-      assertEquals(WORKERS, stopped.size(), "workers stopped by IllegalStateException");
+      assertEquals(workers, stopped.size(), "workers stopped by IllegalStateException");
     }
   }
 
@@ -196,6 +215,42 @@ class CloseUnderLoadTest {
     assertFalse(fresh.isClosed());
     provider.close();
     assertTrue(fresh.isClosed());
+  }
+
+  @RepeatedTest(3)
+  void closingOneManagerOrOneClassLoadersManagersLeavesTheOthersWorking() throws Exception {
+    CachingProvider provider = new CellarCachingProvider();
+    ClassLoader loaderA = getClass().getClassLoader();
+    ClassLoader loaderB = new URLClassLoader(new URL[0], loaderA);
+    URI first = URI.create("cellar:close-selective-1");
+    URI second = URI.create("cellar:close-selective-2");
+    CacheManager a1 = provider.getCacheManager(first, loaderA);
+    CacheManager a2 = provider.getCacheManager(second, loaderA);
+    CacheManager b1 = provider.getCacheManager(first, loaderB);
+    assertEquals(3, Set.of(a1, a2, b1).size(), "one manager per URI and class loader");
+    Load onA1 = new Load(List.of(a1.createCache("c", configuration())), 2);
+    Load onA2 = new Load(List.of(a2.createCache("c", configuration())), 2);
+    Load onB1 = new Load(List.of(b1.createCache("c", configuration())), 2);
+    onA1.awaitRunning();
+    onA2.awaitRunning();
+    onB1.awaitRunning();
+
+    provider.close(first, loaderA);
+    onA1.assertStoppedCleanly();
+    assertTrue(a1.isClosed());
+    onA2.assertStillRunning();
+    onB1.assertStillRunning();
+
+    provider.close(loaderB);
+    onB1.assertStoppedCleanly();
+    assertTrue(b1.isClosed());
+    onA2.assertStillRunning();
+    assertFalse(a2.isClosed());
+    assertNotSame(a1, provider.getCacheManager(first, loaderA), "a closed manager is replaced");
+
+    provider.close();
+    onA2.assertStoppedCleanly();
+    assertTrue(a2.isClosed());
   }
 
   private static List<String> toList(Iterable<String> names) {
