@@ -364,12 +364,29 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
       checkEntry(entry.getKey(), entry.getValue());
     }
+    checkSerializable(map);
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     int stored = putAll(map, true, true);
     if (stats && stored > 0) {
       statistics.puts(stored);
       statistics.putTime(System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * Serializes every key and value of {@code map} once, so that one that cannot be serialized fails
+   * the whole {@code putAll} before the writer or the cache is given any entry.
+   */
+  private void checkSerializable(Map<? extends K, ? extends V> map) {
+    CacheCodec.Scratch scratch = codec.acquire();
+    try {
+      for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+        codec.encodeKey(entry.getKey(), scratch);
+        codec.encodeValue(entry.getValue(), scratch);
+      }
+    } finally {
+      scratch.release();
     }
   }
 
@@ -568,8 +585,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 touch(scratch);
                 return false;
               }
-              writeThrough(key, newValue);
               codec.encodeValue(newValue, scratch);
+              writeThrough(key, newValue);
               return store(scratch, true, scratch.info.revision());
             });
     if (stats) {
@@ -798,10 +815,10 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         case CREATE, LOAD -> {
           V value = Objects.requireNonNull(entry.newValue());
           checkEntry(key, value);
+          codec.encodeValue(value, scratch);
           if (entry.operation() == ProcessorEntry.Operation.CREATE) {
             writeThrough(key, value);
           }
-          codec.encodeValue(value, scratch);
           boolean stored = store(scratch, false, 0);
           if (stats && stored && entry.operation() == ProcessorEntry.Operation.CREATE) {
             statistics.puts(1);
@@ -811,8 +828,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         case UPDATE -> {
           V value = Objects.requireNonNull(entry.newValue());
           checkEntry(key, value);
-          writeThrough(key, value);
           codec.encodeValue(value, scratch);
+          writeThrough(key, value);
           store(scratch, true, scratch.info.revision());
           if (stats) {
             statistics.puts(1);

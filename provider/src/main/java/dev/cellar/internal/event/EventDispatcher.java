@@ -63,7 +63,7 @@ public final class EventDispatcher<K, V> {
     this.decoder = decoder;
     Executor target = executor == null ? SHARED : executor;
     for (int i = 0; i < LANES; i++) {
-      lanes[i] = new SerialExecutor(target);
+      lanes[i] = new SerialExecutor(target, SHARED);
     }
   }
 
@@ -119,7 +119,9 @@ public final class EventDispatcher<K, V> {
 
   /**
    * Ends the operation begun at {@code mark}: delivers its events to synchronous listeners and
-   * returns the first listener failure (not thrown, so the caller decides), or null.
+   * returns the first listener failure (not thrown, so the caller decides), or null. A nested
+   * operation (one entry of a {@code putAll}, say) delivers nothing: its events stay pending for
+   * the outermost one, so that a listener's failure cannot stop the rest of the batch.
    */
   public @Nullable RuntimeException end(int mark) {
     if (mark < 0) {
@@ -127,7 +129,7 @@ public final class EventDispatcher<K, V> {
     }
     Pending current = pending.get();
     current.depth--;
-    if (current.events.size() == mark) {
+    if (current.depth > 0 || current.events.size() == mark) {
       return null;
     }
     List<RawEvent> events = new ArrayList<>(current.events.subList(mark, current.events.size()));

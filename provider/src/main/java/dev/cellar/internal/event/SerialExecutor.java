@@ -16,11 +16,14 @@ final class SerialExecutor implements Executor {
   private static final Logger LOGGER = Logger.getLogger(SerialExecutor.class.getName());
 
   private final Executor delegate;
+  private final Executor fallback;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
-  SerialExecutor(Executor delegate) {
+  /** Runs on {@code delegate}, or on {@code fallback} once {@code delegate} rejects tasks. */
+  SerialExecutor(Executor delegate, Executor fallback) {
     this.delegate = delegate;
+    this.fallback = fallback;
   }
 
   @Override
@@ -34,8 +37,10 @@ final class SerialExecutor implements Executor {
       try {
         delegate.execute(this::drain);
       } catch (RejectedExecutionException e) {
-        // The executor is shut down: deliver on this thread rather than lose the events.
-        drain();
+        // The executor is shut down. Deliver on the fallback rather than lose the events, and
+        // never on this thread: it may hold an engine lock, which a listener using the cache
+        // would then wait for forever.
+        fallback.execute(this::drain);
       }
     }
   }
