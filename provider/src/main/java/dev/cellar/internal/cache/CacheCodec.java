@@ -50,7 +50,10 @@ public final class CacheCodec<K, V> {
     try {
       scratch.keyLength = keys.write(key, scratch.key, 0);
     } catch (CacheException e) {
-      throw e;
+      // Serializers speak of values; say it was the key that failed.
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new CacheException(
+          "cannot serialize key of class " + key.getClass().getName() + ": " + cause, e);
     } catch (RuntimeException e) {
       throw new CacheException(
           "cannot serialize key of class " + key.getClass().getName() + ": " + e, e);
