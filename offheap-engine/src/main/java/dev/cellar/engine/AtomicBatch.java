@@ -42,6 +42,7 @@ public final class AtomicBatch {
 
   private final OffHeapBucket bucket;
   private final List<BatchCommit.Op> ops = new ArrayList<>();
+  private final int[] written = new int[2];
 
   AtomicBatch(OffHeapBucket bucket) {
     this.bucket = bucket;
@@ -141,7 +142,17 @@ public final class AtomicBatch {
                 + " bytes, the most one commit may write there");
       }
     }
-    return BatchCommit.commit(bucket.context(), ops);
+    return BatchCommit.commit(bucket.context(), ops, written);
+  }
+
+  /** PUT records the latest {@link #commit()} wrote; 0 before one, or when it failed. */
+  public int writtenPuts() {
+    return written[0];
+  }
+
+  /** DELETE records the latest {@link #commit()} wrote; 0 before one, or when it failed. */
+  public int writtenDeletes() {
+    return written[1];
   }
 
   private void add(

@@ -133,6 +133,8 @@ class AtomicBatchTest {
     check(batch, "b", 1); // b is at 2
     delete(batch, "b");
     assertEquals(AtomicBatch.FAILED, batch.commit());
+    assertEquals(0, batch.writtenPuts());
+    assertEquals(0, batch.writtenDeletes());
     assertEquals(2, bucket.revision());
     assertEquals(2, observed.size());
     assertEquals("1", get(bucket, "a"));
@@ -184,6 +186,8 @@ class AtomicBatchTest {
     put(batch, "other", "o");
     put(batch, "k", "3");
     assertEquals(5, batch.commit());
+    assertEquals(4, batch.writtenPuts());
+    assertEquals(1, batch.writtenDeletes());
     assertEquals(List.of("2:DELETE", "3:PUT=2", "5:PUT=3"), history(bucket, "k").subList(1, 4));
     assertEquals("1:PUT=1", history(bucket, "k").get(0));
     assertEquals(List.of("4:PUT=o"), history(bucket, "other"));

@@ -131,9 +131,12 @@ public final class BatchCommit {
 
   /**
    * Runs the protocol over {@code ops} (in the order added) and returns the revision of the last
-   * write, the bucket's latest revision when nothing is to be written, or {@link #FAILED}.
+   * write, the bucket's latest revision when nothing is to be written, or {@link #FAILED}. Sets
+   * {@code written[0]} to the PUT records written and {@code written[1]} to the DELETE records.
    */
-  public static long commit(BucketContext context, List<Op> ops) {
+  public static long commit(BucketContext context, List<Op> ops, int[] written) {
+    written[0] = 0;
+    written[1] = 0;
     Map<ByteBuffer, KeyState> states = new LinkedHashMap<>();
     Map<Segment, Boolean> involved = new IdentityHashMap<>();
     for (Op op : ops) {
@@ -149,7 +152,7 @@ public final class BatchCommit {
         stamps[locked] = segments[locked].lock.writeLock();
       }
       context.checkOpen();
-      return underLocks(context, ops, states);
+      return underLocks(context, ops, states, written);
     } finally {
       for (int i = locked - 1; i >= 0; i--) {
         segments[i].lock.unlockWrite(stamps[i]);
@@ -158,7 +161,7 @@ public final class BatchCommit {
   }
 
   private static long underLocks(
-      BucketContext context, List<Op> ops, Map<ByteBuffer, KeyState> states) {
+      BucketContext context, List<Op> ops, Map<ByteBuffer, KeyState> states, int[] written) {
     long now = context.clock.time();
     for (KeyState state : states.values()) {
       Op op = state.first;
@@ -196,7 +199,7 @@ public final class BatchCommit {
         if (!covered || !slotsFor(ops, states, replanned)) {
           continue; // the chunks are freed below; try again from the current state
         }
-        return write(context, ops, replanned, chunks, now);
+        return write(context, ops, replanned, chunks, now, written);
       } finally {
         for (int i = 0; i < chunks.length; i++) {
           if (chunks[i] != RecordRefs.NONE) {
@@ -303,7 +306,12 @@ public final class BatchCommit {
 
   /** Claims the revisions and writes the planned records in order; clears the chunks it used. */
   private static long write(
-      BucketContext context, List<Op> ops, boolean[] planned, long[] chunks, long now) {
+      BucketContext context,
+      List<Op> ops,
+      boolean[] planned,
+      long[] chunks,
+      long now,
+      int[] written) {
     int count = 0;
     for (boolean p : planned) {
       count += p ? 1 : 0;
@@ -342,6 +350,7 @@ public final class BatchCommit {
             expireAt,
             head,
             now);
+        written[0]++;
       } else {
         segment.writeRecord(
             chunk,
@@ -357,6 +366,7 @@ public final class BatchCommit {
             0L,
             head,
             now);
+        written[1]++;
       }
       revision++;
     }
