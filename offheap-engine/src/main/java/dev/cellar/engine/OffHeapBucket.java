@@ -186,6 +186,15 @@ public final class OffHeapBucket implements AutoCloseable {
 
   // ---------------------------------------------------------------- writes
 
+  /**
+   * A new, empty multi-key batch for this bucket: checks and writes committed all or nothing with
+   * consecutive revisions (see {@link AtomicBatch}).
+   */
+  public AtomicBatch batch() {
+    context.checkOpen();
+    return new AtomicBatch(this);
+  }
+
   /** Writes the value unconditionally; returns the new revision. */
   public long put(
       DirectBuffer key,
@@ -494,7 +503,7 @@ public final class OffHeapBucket implements AutoCloseable {
     return segments[segmentShift == 32 ? 0 : hash >>> segmentShift];
   }
 
-  private static void checkKey(DirectBuffer key, int keyOffset, int keyLength) {
+  static void checkKey(DirectBuffer key, int keyOffset, int keyLength) {
     Objects.requireNonNull(key, "key");
     if (keyLength <= 0) {
       throw new IllegalArgumentException("a key must have at least one byte, was " + keyLength);
@@ -502,7 +511,7 @@ public final class OffHeapBucket implements AutoCloseable {
     checkRange("key", key, keyOffset, keyLength);
   }
 
-  private static void checkRange(String what, DirectBuffer buffer, int offset, int length) {
+  static void checkRange(String what, DirectBuffer buffer, int offset, int length) {
     if (offset < 0 || length < 0 || (long) offset + length > buffer.capacity()) {
       throw new IllegalArgumentException(
           what

@@ -362,10 +362,4 @@ class BucketOperationsTest {
       assertThrows(IllegalStateException.class, call::run);
     }
   }
-
-  @Test
-  void atomicIsNotBuiltYet() {
-    Bucket<String, String> bucket = bucket();
-    assertThrows(UnsupportedOperationException.class, bucket::atomic);
-  }
 }

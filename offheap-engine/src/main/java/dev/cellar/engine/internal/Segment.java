@@ -509,6 +509,11 @@ public final class Segment {
    * Appends a new record for the key whose latest record is {@code head} (or none), links the
    * history, trims it, journals the revision and tells the observer. Returns the new reference.
    * Caller holds the write lock.
+   *
+   * <p>Three steps, split so that a multi-key commit ({@link BatchCommit}) can run the first for
+   * all its records before the others: {@link #ensureRoomForKeys} and {@link #allocateRecord} may
+   * evict (which claims revisions for EVICT and EXPIRE markers), {@link #writeRecord} never does. A
+   * single write claims its revision between the two, as it always did.
    */
   long appendRecord(
       int hash,
@@ -523,10 +528,64 @@ public final class Segment {
       long head,
       long now) {
     if (head == RecordRefs.NONE) {
-      ensureRoomForKey();
+      ensureRoomForKeys(1);
     }
-    long length = RecordDescriptor.recordLength(keyLength, valueLength);
-    long ref = reclaimer.allocate(length, head);
+    long ref = allocateRecord(keyLength, valueLength, head);
+    long revision = context.sequence.next();
+    writeRecord(
+        ref,
+        revision,
+        hash,
+        key,
+        keyOffset,
+        keyLength,
+        value,
+        valueOffset,
+        valueLength,
+        op,
+        expireAt,
+        head,
+        now);
+    return ref;
+  }
+
+  /**
+   * A chunk for a record of these lengths, evicting other keys as needed but never {@code head}.
+   * The chunk's revision word stays 0 until {@link #writeRecord} publishes it, so the reclaimer
+   * skips it (as it skips free chunks) and no reader resolves it. Give an unused chunk back with
+   * {@link #freeUnwritten}. Caller holds the write lock.
+   */
+  long allocateRecord(int keyLength, int valueLength, long head) {
+    return reclaimer.allocate(RecordDescriptor.recordLength(keyLength, valueLength), head);
+  }
+
+  /** Frees a chunk from {@link #allocateRecord} that was never written. Caller holds the lock. */
+  void freeUnwritten(long ref) {
+    allocator.free(ref);
+  }
+
+  /**
+   * Writes the record into {@code ref} (from {@link #allocateRecord}) with {@code revision}
+   * (already claimed) over the key's latest record {@code head}: the revision is stored last with
+   * release semantics, then the index points at the record, the journal and observer hear of it and
+   * the history is trimmed (a PURGE frees it). Evicts nothing and claims no revision. A new key
+   * ({@code head} none) needs a free index slot, which {@link #ensureRoomForKeys} made. Caller
+   * holds the write lock.
+   */
+  void writeRecord(
+      long ref,
+      long revision,
+      int hash,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable DirectBuffer value,
+      int valueOffset,
+      int valueLength,
+      RecordOp op,
+      long expireAt,
+      long head,
+      long now) {
     UnsafeBuffer page = bufferOf(ref);
     int offset = RecordRefs.offset(ref);
     Records.writeHeader(
@@ -545,7 +604,6 @@ public final class Segment {
     if (value != null && valueLength > 0) {
       page.putBytes(offset + HEADER_LENGTH + keyLength, value, valueOffset, valueLength);
     }
-    long revision = context.sequence.next();
     page.putLongRelease(offset + REVISION_OFFSET, revision);
 
     boolean wasLive = head != RecordRefs.NONE && opOf(head) == RecordOp.PUT.code();
@@ -567,7 +625,6 @@ public final class Segment {
     } else {
       trimHistory(ref);
     }
-    return ref;
   }
 
   /** Journals {@code revision} and tells the observer, with the previous head still intact. */
@@ -921,30 +978,43 @@ public final class Segment {
     return -1;
   }
 
-  /** Grows the table before a new key would push it past three quarters full. */
-  private void ensureRoomForKey() {
-    int capacity = SegmentIndex.capacity(table);
-    if ((keys + 1) * 4L <= capacity * 3L) {
-      return;
-    }
-    int grown = capacity * 2;
-    int length = grown * IndexDescriptor.SLOT_LENGTH;
-    boolean room;
-    if (length <= allocator.pageSize()) {
-      room = reclaimer.makePageAvailable();
-    } else {
-      long extra = DirectMemory.cost(length);
-      room = reclaimer.reserve(extra);
-      if (room) {
-        budget.release(extra);
+  /**
+   * Grows the table before {@code count} new keys would push it past three quarters full (a single
+   * write asks for one). Throws {@link IllegalStateException} when the budget cannot grow it and
+   * the keys would not even fit below full. May evict.
+   */
+  void ensureRoomForKeys(int count) {
+    while (true) {
+      int capacity = SegmentIndex.capacity(table);
+      if ((keys + (long) count) * 4L <= capacity * 3L) {
+        return;
       }
-    }
-    if (room && resize(grown)) {
+      int grown = capacity * 2;
+      int length = grown * IndexDescriptor.SLOT_LENGTH;
+      boolean room;
+      if (length <= allocator.pageSize()) {
+        room = reclaimer.makePageAvailable();
+      } else {
+        long extra = DirectMemory.cost(length);
+        room = reclaimer.reserve(extra);
+        if (room) {
+          budget.release(extra);
+        }
+      }
+      if (room && resize(grown)) {
+        // Evicting for the page may have forgotten keys and shrunk the table: look again.
+        continue;
+      }
+      if (keys + (long) count >= capacity) {
+        throw new IllegalStateException("the byte budget cannot index another key");
+      }
       return;
     }
-    if (keys + 1 >= capacity) {
-      throw new IllegalStateException("the byte budget cannot index another key");
-    }
+  }
+
+  /** True when {@code count} more keys fit in the table with a free slot left over. */
+  boolean hasSlotsFor(int count) {
+    return keys + (long) count < SegmentIndex.capacity(table);
   }
 
   private void maybeShrink() {

@@ -81,6 +81,7 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
   private final int history;
   private final Host host;
   private final ListCursors cursors = new ListCursors();
+  private final Parts<K, V> parts;
 
   /** The bucket view over {@code parts}. */
   public CacheBucket(Parts<K, V> parts) {
@@ -94,6 +95,7 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
     this.clock = parts.clock();
     this.history = parts.history();
     this.host = parts.host();
+    this.parts = parts;
   }
 
   @Override
@@ -456,11 +458,11 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
     return chosen;
   }
 
-  /** Not built yet: throws {@link UnsupportedOperationException}. */
+  /** A new multi-key commit over this bucket; see {@link CacheAtomic}. */
   @Override
   public Atomic<K, V> atomic() {
     host.ensureOpen();
-    throw new UnsupportedOperationException("Bucket.atomic (multi-key commits) is not built yet");
+    return new CacheAtomic<>(this, parts);
   }
 
   @Override
@@ -620,7 +622,7 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
   }
 
   /** Expire-at for a value written now to live {@code ttl}, in whole milliseconds rounded up. */
-  private long expireAt(Duration ttl) {
+  long expireAt(Duration ttl) {
     checkTtl(ttl);
     long millis;
     try {
@@ -636,7 +638,7 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
     return at < now ? Long.MAX_VALUE : at;
   }
 
-  private static void checkTtl(Duration ttl) {
+  static void checkTtl(Duration ttl) {
     Objects.requireNonNull(ttl, "ttl");
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("a ttl must be positive, was " + ttl);

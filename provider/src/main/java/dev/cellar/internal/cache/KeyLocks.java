@@ -30,6 +30,16 @@ public final class KeyLocks {
     return (hash ^ (hash >>> 16)) & (STRIPES - 1);
   }
 
+  /** The stripe index (0 to 1023) of the key in {@code length} bytes of {@code key}. */
+  public static int stripeOf(DirectBuffer key, int length) {
+    return stripe(key, length);
+  }
+
+  /** The lock of stripe {@code index}; take several in increasing index. */
+  public ReentrantLock stripe(int index) {
+    return locks[index];
+  }
+
   /** The lock of the key in {@code length} bytes of {@code key}. */
   public ReentrantLock forKey(DirectBuffer key, int length) {
     return locks[stripe(key, length)];
