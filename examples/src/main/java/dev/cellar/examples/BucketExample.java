@@ -3,6 +3,7 @@ package dev.cellar.examples;
 import dev.cellar.Bucket;
 import dev.cellar.BucketEntry;
 import dev.cellar.CellarConfiguration;
+import dev.cellar.CommitResult;
 import dev.cellar.KeyFilter;
 import dev.cellar.KeyPage;
 import dev.cellar.Watch;
@@ -17,9 +18,10 @@ import javax.cache.CacheManager;
 import javax.cache.Caching;
 
 /**
- * The key-value view of a cache: create, update by revision, history, listing, and a watch with a
- * wildcard. Run it with {@code mvn -B -q -pl examples -am verify -Ptour -Dtour.main=...}, or from
- * an IDE with {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}.
+ * The key-value view of a cache: create, update by revision, history, an atomic multi-key commit,
+ * listing, and a watch with a wildcard. Run it with {@code mvn -B -q -pl examples -am verify -Ptour
+ * -Dtour.main=...}, or from an IDE with {@code --add-exports
+ * java.base/jdk.internal.misc=ALL-UNNAMED}.
  */
 public final class BucketExample {
   private BucketExample() {}
@@ -44,7 +46,7 @@ public final class BucketExample {
 
       // Watch every order's status: `*` is one token of the dot-separated key.
       List<String> seen = new ArrayList<>();
-      CountDownLatch delivered = new CountDownLatch(4);
+      CountDownLatch delivered = new CountDownLatch(6);
       Watcher<String, String> watcher =
           entry -> {
             synchronized (seen) {
@@ -81,6 +83,26 @@ public final class BucketExample {
         BucketEntry<String, String> atPaid = bucket.get("orders.1001.status", paid);
         out.println("value at revision " + paid + ": " + atPaid.value());
         out.println("latest: " + bucket.get("orders.1001.status").value() + " at " + shipped);
+
+        // Move order 1001 to "delivered" and record the delivery, only if nobody changed the
+        // status since we read it: both writes happen, with consecutive revisions, or neither.
+        long statusRevision = bucket.get("orders.1001.status").revision();
+        CommitResult moved =
+            bucket
+                .atomic()
+                .check("orders.1001.status", statusRevision)
+                .check("orders.1001.delivery", 0)
+                .put("orders.1001.status", "delivered")
+                .put("orders.1001.delivery", "2026-11-22")
+                .commit();
+        out.println("atomic commit: ok=" + moved.ok() + ", last revision " + moved.revision());
+        CommitResult stale =
+            bucket
+                .atomic()
+                .check("orders.1001.status", statusRevision)
+                .delete("orders.1001.status")
+                .commit();
+        out.println("atomic commit with a stale check: ok=" + stale.ok() + " (nothing written)");
 
         KeyPage<String> page = bucket.list(KeyFilter.prefix("orders."), null, 10);
         out.println("keys under orders.: " + page.keys() + " (complete: " + page.complete() + ")");
