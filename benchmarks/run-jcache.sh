@@ -15,6 +15,7 @@
 # Writes, under benchmarks/results/:
 #   jcache-<mode>.csv   JMH's CSV (scores, errors, gc.alloc.rate.norm, cpu.throughput)
 #   jcache-<mode>.md    the Markdown summary: machine, settings, the table with ratios to caffeine
+#   jcache-<mode>.png   the chart: ops per CPU-second of each contender relative to caffeine
 #   jcache-<mode>.log   JMH's full console output (git-ignored)
 set -euo pipefail
 
@@ -75,6 +76,9 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
   java -cp "$jar" dev.cellar.benchmarks.BenchmarkSummary "$csv" caffeine
 } > "$summary"
 
+java -Djava.awt.headless=true -cp "$jar" dev.cellar.benchmarks.BenchmarkChart "$csv" \
+  "$results/jcache-$mode.png" caffeine
+
 echo
-echo "== summary ($summary)"
+echo "== summary ($summary, chart in $results/jcache-$mode.png)"
 cat "$summary"
