@@ -2,6 +2,8 @@ package dev.cellar.benchmarks;
 
 import dev.cellar.CellarConfiguration;
 import dev.cellar.engine.OffHeapBucket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +14,9 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
+import org.caffinitas.ohc.CacheSerializer;
+import org.caffinitas.ohc.OHCache;
+import org.caffinitas.ohc.OHCacheBuilder;
 import org.ehcache.config.CacheConfiguration;
 import org.ehcache.config.builders.CacheConfigurationBuilder;
 import org.ehcache.config.builders.ResourcePoolsBuilder;
@@ -92,9 +97,10 @@ public class JCacheBenchmark {
   private static final String CACHE_NAME = "jcache-benchmark";
 
   /**
-   * Who is measured: {@code cellar}, {@code caffeine}, {@code ehcache-offheap}, {@code chm-copy}.
+   * Who is measured: {@code cellar}, {@code caffeine}, {@code ehcache-offheap}, {@code chm-copy},
+   * and {@code ohc}, a raw off-heap map without JCache (a reference row, chiefly for put).
    */
-  @Param({"cellar", "caffeine", "ehcache-offheap", "chm-copy"})
+  @Param({"cellar", "caffeine", "ehcache-offheap", "chm-copy", "ohc"})
   public String contender;
 
   /** Bytes per value. */
@@ -122,6 +128,7 @@ public class JCacheBenchmark {
           case "caffeine" -> JCacheStore.caffeine();
           case "ehcache-offheap" -> JCacheStore.ehcacheOffHeap(budget());
           case "chm-copy" -> new MapStore(entries);
+          case "ohc" -> new OhcStore(budget());
           default -> throw new IllegalArgumentException("unknown contender " + contender);
         };
     byte[] value = new byte[valueSize];
@@ -393,6 +400,101 @@ public class JCacheBenchmark {
     void close() {
       manager.close();
       provider.close();
+    }
+  }
+
+  /**
+   * OHC ({@code org.caffinitas.ohc}), an off-heap hash map with no JCache layer: keys as UTF-8,
+   * values as they are, its default segments and LRU eviction, capacity the same budget as
+   * Cellar's.
+   */
+  static final class OhcStore extends Store {
+    private final OHCache<String, byte[]> cache;
+    private final long capacity;
+
+    OhcStore(long capacity) {
+      this.capacity = capacity;
+      this.cache =
+          OHCacheBuilder.<String, byte[]>newBuilder()
+              .keySerializer(new StringSerializer())
+              .valueSerializer(new BytesSerializer())
+              .capacity(capacity)
+              .build();
+    }
+
+    @Override
+    byte[] get(String key) {
+      return cache.get(key);
+    }
+
+    @Override
+    void put(String key, byte[] value) {
+      cache.put(key, value);
+    }
+
+    @Override
+    boolean containsKey(String key) {
+      return cache.containsKey(key);
+    }
+
+    @Override
+    String describe() {
+      if (cache.stats().getEvictionCount() != 0) {
+        throw new IllegalStateException("ohc evicted " + cache.stats().getEvictionCount());
+      }
+      return String.format(
+          "capacity %,d, %,d entries, %,d bytes free",
+          capacity, cache.size(), cache.freeCapacity());
+    }
+
+    @Override
+    void close() {
+      try {
+        cache.close();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    /** A string's UTF-8 bytes, length first (the benchmark's keys are ASCII). */
+    static final class StringSerializer implements CacheSerializer<String> {
+      @Override
+      public void serialize(String value, ByteBuffer buffer) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        buffer.putInt(bytes.length).put(bytes);
+      }
+
+      @Override
+      public String deserialize(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.getInt()];
+        buffer.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+      }
+
+      @Override
+      public int serializedSize(String value) {
+        return Integer.BYTES + value.getBytes(StandardCharsets.UTF_8).length;
+      }
+    }
+
+    /** A byte array as it is, length first; a read returns a new array. */
+    static final class BytesSerializer implements CacheSerializer<byte[]> {
+      @Override
+      public void serialize(byte[] value, ByteBuffer buffer) {
+        buffer.putInt(value.length).put(value);
+      }
+
+      @Override
+      public byte[] deserialize(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.getInt()];
+        buffer.get(bytes);
+        return bytes;
+      }
+
+      @Override
+      public int serializedSize(byte[] value) {
+        return Integer.BYTES + value.length;
+      }
     }
   }
 
