@@ -9,7 +9,7 @@
 #                  every contender; one fork, 2 x 1 s warm-up, 3 x 2 s measured; about 3 minutes.
 # full:            every benchmark (get, put, 90/10 mixed; 1 and 2 threads) and every parameter
 #                  (100 B and 1 KiB, 100k and 1M entries); one fork, 1 x 1 s warm-up, 3 x 1 s
-#                  measured: 192 forks, about 30 minutes (set-up of 1M x 1 KiB included).
+#                  measured: 240 forks, estimated 35 to 40 minutes (not yet run).
 # Extra options go to JMH as they are, e.g. `quick -p contender=cellar,caffeine`.
 #
 # Writes, under benchmarks/results/:
