@@ -309,7 +309,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean stored =
-        mutate(
+        mutateWithoutValue(
             key,
             value,
             (scratch, existed) -> {
@@ -421,7 +421,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       for (Map.Entry<K, V> entry : toStore.entrySet()) {
         V value = entry.getValue();
         boolean done =
-            mutate(
+            mutateWithoutValue(
                 entry.getKey(),
                 value,
                 (scratch, existed) ->
@@ -447,7 +447,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean stored =
-        mutate(
+        mutateWithoutValue(
             key,
             value,
             (scratch, existed) -> {
@@ -476,7 +476,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean removed =
-        mutate(
+        mutateWithoutValue(
             key,
             null,
             (scratch, existed) -> {
@@ -611,7 +611,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean replaced =
-        mutate(
+        mutateWithoutValue(
             key,
             value,
             (scratch, existed) -> {
@@ -705,7 +705,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         toRemove.removeAll(unwritten);
       }
       for (K key : toRemove) {
-        boolean done = mutate(key, null, (scratch, existed) -> existed && delete(scratch));
+        boolean done =
+            mutateWithoutValue(key, null, (scratch, existed) -> existed && delete(scratch));
         removed += done ? 1 : 0;
       }
     } catch (RuntimeException | Error e) {
@@ -975,7 +976,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       long start = stats ? System.nanoTime() : 0;
       K key = entry.getKey();
       boolean removed =
-          mutate(
+          mutateWithoutValue(
               key,
               null,
               (scratch, existed) -> {
@@ -1113,6 +1114,18 @@ public final class CellarCache<K, V> implements Cache<K, V> {
    * listeners hear of the changes after the lock is released.
    */
   private boolean mutate(K key, @Nullable V value, Action action) {
+    return mutate(key, value, true, action);
+  }
+
+  /**
+   * Like {@link #mutate(Object, Object, Action)} for actions that need only to know whether a live
+   * value exists and its revision: the value is not copied out of the engine.
+   */
+  private boolean mutateWithoutValue(K key, @Nullable V value, Action action) {
+    return mutate(key, value, false, action);
+  }
+
+  private boolean mutate(K key, @Nullable V value, boolean readValue, Action action) {
     CacheCodec.Scratch scratch = codec.acquire();
     int mark = events.begin();
     boolean result;
@@ -1124,7 +1137,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       var lock = locks.forKey(scratch.key, scratch.keyLength);
       lock.lock();
       try {
-        int length = readLive(scratch);
+        int length = readLive(scratch, readValue);
         result = action.apply(scratch, length >= 0);
       } finally {
         lock.unlock();
@@ -1141,7 +1154,17 @@ public final class CellarCache<K, V> implements Cache<K, V> {
 
   /** Reads the key's live value into the scratch; its length, or -1 when there is none. */
   private int readLive(CacheCodec.Scratch scratch) {
-    int length = bucket.get(scratch.key, 0, scratch.keyLength, scratch.read, 0, scratch.info);
+    return readLive(scratch, true);
+  }
+
+  /**
+   * Reads the key's live value (into the scratch only when {@code readValue}); its length, or -1
+   * when there is none. The revision and expire-at are always filled in.
+   */
+  private int readLive(CacheCodec.Scratch scratch, boolean readValue) {
+    int length =
+        bucket.get(
+            scratch.key, 0, scratch.keyLength, readValue ? scratch.read : null, 0, scratch.info);
     scratch.readLength = Math.max(length, 0);
     if (length < 0) {
       scratch.info.set(0, RecordOp.PUT, 0, 0, 0);
