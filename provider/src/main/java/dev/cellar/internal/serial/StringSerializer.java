@@ -20,12 +20,20 @@ final class StringSerializer implements Serializer<String> {
 
   @Override
   public int write(String value, MutableDirectBuffer buffer, int offset) {
-    if (isAscii(value)) {
-      return buffer.putStringWithoutLengthAscii(offset, value);
+    // One pass for the common ASCII case: copy while checking, and start over with the full
+    // encoding at the first character that is not ASCII (keys are serialized on every call).
+    int length = value.length();
+    buffer.checkLimit(offset + length);
+    for (int i = 0; i < length; i++) {
+      char c = value.charAt(i);
+      if (c >= 0x80) {
+        byte[] bytes = encode(value);
+        buffer.putBytes(offset, bytes);
+        return bytes.length;
+      }
+      buffer.putByte(offset + i, (byte) c);
     }
-    byte[] bytes = encode(value);
-    buffer.putBytes(offset, bytes);
-    return bytes.length;
+    return length;
   }
 
   @Override
@@ -39,15 +47,6 @@ final class StringSerializer implements Serializer<String> {
     }
     // ASCII is a subset of Latin-1, which the JDK turns into a compact string with one copy.
     return new String(bytes, StandardCharsets.ISO_8859_1);
-  }
-
-  private static boolean isAscii(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      if (value.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static byte[] encode(String value) {
