@@ -309,13 +309,15 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean stored =
-        mutateWithoutValue(
-            key,
-            value,
-            (scratch, existed) -> {
-              writeThrough(key, value);
-              return store(scratch, existed, scratch.info.revision());
-            });
+        (expiry.eternal() && !writesThrough())
+            ? putEternal(key, value)
+            : mutateWithoutValue(
+                key,
+                value,
+                (scratch, existed) -> {
+                  writeThrough(key, value);
+                  return store(scratch, existed, scratch.info.revision());
+                });
     if (stats && stored) {
       statistics.puts(1);
       statistics.putTime(System.nanoTime() - start);
@@ -1150,6 +1152,44 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     }
     rethrow(events.end(mark));
     return result;
+  }
+
+  /**
+   * A put under the eternal policy with no writer: one engine write, no read first, because a new
+   * entry never expires and an update keeps its expire-at (KEEP_EXPIRY says both). The key's stripe
+   * is still held, so entry processors and loaders see puts in order.
+   */
+  private boolean putEternal(K key, V value) {
+    CacheCodec.Scratch scratch = codec.acquire();
+    int mark = events.begin();
+    try {
+      codec.encodeKey(key, scratch);
+      codec.encodeValue(value, scratch);
+      var lock = locks.forKey(scratch.key, scratch.keyLength);
+      lock.lock();
+      try {
+        bucket.put(
+            scratch.key,
+            0,
+            scratch.keyLength,
+            scratch.value,
+            0,
+            scratch.valueLength,
+            OffHeapBucket.KEEP_EXPIRY);
+      } catch (IllegalArgumentException e) {
+        throw new CacheException(
+            "cannot store the entry in cache " + name + ": " + e.getMessage(), e);
+      } finally {
+        lock.unlock();
+      }
+    } catch (RuntimeException | Error e) {
+      events.end(mark);
+      throw e;
+    } finally {
+      scratch.release();
+    }
+    rethrow(events.end(mark));
+    return true;
   }
 
   /** Reads the key's live value into the scratch; its length, or -1 when there is none. */

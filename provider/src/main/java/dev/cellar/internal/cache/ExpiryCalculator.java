@@ -55,6 +55,14 @@ public final class ExpiryCalculator {
     return policy;
   }
 
+  /**
+   * True for the eternal policy: a new entry never expires and an update keeps its expire-at, so a
+   * write needs no look at the entry first (the engine's KEEP_EXPIRY gives both).
+   */
+  public boolean eternal() {
+    return standard && creation != null && creation.isEternal() && update == null;
+  }
+
   /** False when reads never need the policy (standard policies that ignore access). */
   public boolean accessMatters() {
     return !standard || access != null;
