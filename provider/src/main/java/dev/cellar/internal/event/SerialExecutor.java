@@ -20,10 +20,14 @@ final class SerialExecutor implements Executor {
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
+  /** True when {@link #delegate} is the user's executor rather than Cellar's own pool. */
+  private final boolean handOver;
+
   /** Runs on {@code delegate}, or on {@code fallback} once {@code delegate} rejects tasks. */
   SerialExecutor(Executor delegate, Executor fallback) {
     this.delegate = delegate;
     this.fallback = fallback;
+    this.handOver = delegate != fallback;
   }
 
   @Override
@@ -34,6 +38,12 @@ final class SerialExecutor implements Executor {
 
   private void schedule() {
     if (scheduled.compareAndSet(false, true)) {
+      if (handOver) {
+        // A user's executor may run tasks on the calling thread, which may hold an engine lock
+        // that a listener using the cache would wait for forever: hand over from Cellar's pool.
+        fallback.execute(this::handOverToDelegate);
+        return;
+      }
       try {
         delegate.execute(this::drain);
       } catch (RejectedExecutionException e) {
@@ -42,6 +52,15 @@ final class SerialExecutor implements Executor {
         // would then wait for forever.
         fallback.execute(this::drain);
       }
+    }
+  }
+
+  /** Runs on Cellar's pool, never under an engine lock, so the delegate may run tasks inline. */
+  private void handOverToDelegate() {
+    try {
+      delegate.execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      drain();
     }
   }
 
