@@ -1,5 +1,6 @@
 package dev.cellar.jcache;
 
+import com.codahale.metrics.Timer;
 import dev.cellar.Bucket;
 import dev.cellar.CellarConfiguration;
 import dev.cellar.Serializer;
@@ -37,6 +38,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.cache.Cache;
@@ -81,6 +83,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   private final CacheConfigurationBean configurationBean;
   private final Executor loadExecutor;
   private final CacheBucket<K, V> bucketView;
+  private final @Nullable Timer getTimer;
+  private final @Nullable Timer putTimer;
   private volatile boolean statisticsEnabled;
   private volatile boolean closed;
 
@@ -135,6 +139,9 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 .build());
     this.configurationBean = new CacheConfigurationBean(configuration);
     this.bucketView = new CacheBucket<>(bucketParts(clock));
+    // Null when off, so that an untimed call pays one field read and nothing else.
+    this.getTimer = configuration.isTimers() ? new Timer() : null;
+    this.putTimer = configuration.isTimers() ? new Timer() : null;
     this.statisticsEnabled = configuration.isStatisticsEnabled();
     if (configuration.isStatisticsEnabled()) {
       setStatisticsEnabled(true);
@@ -193,6 +200,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   public @Nullable V get(K key) {
     ensureOpen();
     Objects.requireNonNull(key, "key");
+    Timer timer = getTimer;
+    long timed = timer == null ? 0 : System.nanoTime();
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     CacheCodec.Scratch scratch = codec.acquire();
@@ -210,6 +219,9 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     rethrow(events.end(mark));
     if (stats) {
       statistics.getTime(System.nanoTime() - start);
+    }
+    if (timer != null) {
+      timer.update(System.nanoTime() - timed, TimeUnit.NANOSECONDS);
     }
     return value;
   }
@@ -306,6 +318,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   public void put(K key, V value) {
     ensureOpen();
     checkEntry(key, value);
+    Timer timer = putTimer;
+    long timed = timer == null ? 0 : System.nanoTime();
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean stored =
@@ -319,6 +333,9 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     if (stats && stored) {
       statistics.puts(1);
       statistics.putTime(System.nanoTime() - start);
+    }
+    if (timer != null) {
+      timer.update(System.nanoTime() - timed, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -1091,6 +1108,22 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       MBeans.unregister(objectName);
     }
     configuration.setManagementEnabled(enabled);
+  }
+
+  /**
+   * The timer of successful {@link #get} calls, or {@code null} unless {@link
+   * CellarConfiguration#isTimers()}.
+   */
+  public @Nullable Timer getTimer() {
+    return getTimer;
+  }
+
+  /**
+   * The timer of successful {@link #put} calls, or {@code null} unless {@link
+   * CellarConfiguration#isTimers()}.
+   */
+  public @Nullable Timer putTimer() {
+    return putTimer;
   }
 
   /** The statistics counters (also registered as the standard MXBean when enabled). */
