@@ -21,6 +21,7 @@ import dev.cellar.internal.cache.ProcessorEntry;
 import dev.cellar.internal.event.EventDispatcher;
 import dev.cellar.internal.management.CacheConfigurationBean;
 import dev.cellar.internal.management.CacheStatistics;
+import dev.cellar.internal.management.CellarCacheBean;
 import dev.cellar.internal.management.MBeans;
 import java.io.Closeable;
 import java.io.IOException;
@@ -53,6 +54,7 @@ import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
+import javax.management.ObjectName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -149,6 +151,14 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     if (configuration.isManagementEnabled()) {
       setManagementEnabled(true);
     }
+    // Cellar's own bean is there for every cache, whatever its management setting: that setting
+    // belongs to the standard configuration bean, and the off-heap figures are wanted most when
+    // nobody thought to turn anything on.
+    MBeans.register(cellarBeanName(), new CellarCacheBean(bucket, bucketView));
+  }
+
+  private ObjectName cellarBeanName() {
+    return MBeans.name(MBeans.CELLAR_DOMAIN, MBeans.CELLAR_CACHE, manager.getURI(), name);
   }
 
   /**
@@ -1077,6 +1087,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     try {
       MBeans.unregister(MBeans.name(MBeans.STATISTICS, manager.getURI(), name));
       MBeans.unregister(MBeans.name(MBeans.CONFIGURATION, manager.getURI(), name));
+      MBeans.unregister(cellarBeanName());
     } catch (CacheException e) {
       LOGGER.log(Level.WARNING, "unregistering the MBeans of cache " + name + " failed", e);
     }
