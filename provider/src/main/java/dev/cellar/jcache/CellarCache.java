@@ -1,5 +1,8 @@
 package dev.cellar.jcache;
 
+import com.codahale.metrics.Metric;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.SharedMetricRegistries;
 import com.codahale.metrics.Timer;
 import dev.cellar.Bucket;
 import dev.cellar.CellarConfiguration;
@@ -23,6 +26,7 @@ import dev.cellar.internal.management.CacheConfigurationBean;
 import dev.cellar.internal.management.CacheStatistics;
 import dev.cellar.internal.management.CellarCacheBean;
 import dev.cellar.internal.management.MBeans;
+import dev.cellar.metrics.CacheMetrics;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -88,6 +92,10 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   private final @Nullable Timer getTimer;
   private final @Nullable Timer putTimer;
   private volatile boolean statisticsEnabled;
+
+  /** The names this cache registered in the shared metric registry; removed on close. */
+  private final List<String> registeredMetrics = new ArrayList<>();
+
   private volatile boolean closed;
 
   CellarCache(CellarCacheManager manager, String name, CellarConfiguration<K, V> configuration) {
@@ -155,6 +163,39 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     // belongs to the standard configuration bean, and the off-heap figures are wanted most when
     // nobody thought to turn anything on.
     MBeans.register(cellarBeanName(), new CellarCacheBean(bucket, bucketView));
+    registerMetrics();
+  }
+
+  /**
+   * Registers this cache's {@link CacheMetrics} as {@code <name>.<metric>} in the shared registry
+   * the manager's file names. A name another cache (of another manager) already holds is left to
+   * it, with a warning: metrics must not make a cache fail to start.
+   */
+  private void registerMetrics() {
+    String registryName = manager.metricsRegistry();
+    if (registryName == null) {
+      return;
+    }
+    MetricRegistry registry = SharedMetricRegistries.getOrCreate(registryName);
+    for (Map.Entry<String, Metric> metric : new CacheMetrics(this).getMetrics().entrySet()) {
+      String metricName = MetricRegistry.name(name, metric.getKey());
+      try {
+        registry.register(metricName, metric.getValue());
+        registeredMetrics.add(metricName);
+      } catch (IllegalArgumentException e) {
+        LOGGER.log(Level.WARNING, "the metric " + metricName + " is already registered", e);
+      }
+    }
+  }
+
+  private void unregisterMetrics() {
+    String registryName = manager.metricsRegistry();
+    if (registryName != null && !registeredMetrics.isEmpty()) {
+      MetricRegistry registry = SharedMetricRegistries.getOrCreate(registryName);
+      for (String metricName : registeredMetrics) {
+        registry.remove(metricName);
+      }
+    }
   }
 
   private ObjectName cellarBeanName() {
@@ -1091,6 +1132,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     } catch (CacheException e) {
       LOGGER.log(Level.WARNING, "unregistering the MBeans of cache " + name + " failed", e);
     }
+    unregisterMetrics();
     closeQuietly(loader);
     closeQuietly(writer);
     closeQuietly(expiry.policy());
