@@ -40,6 +40,7 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
   private transient @Nullable Executor listenerExecutor;
   private transient Clock clock = Clock.systemUTC();
   private @Nullable String deserializationFilter;
+  private boolean timers;
 
   /** A configuration with every default: eternal, no loader or writer, 64 MiB, history 1. */
   public CellarConfiguration() {}
@@ -55,6 +56,7 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.listenerExecutor = cellar.listenerExecutor;
       this.clock = cellar.clock;
       this.deserializationFilter = cellar.deserializationFilter;
+      this.timers = cellar.timers;
     }
   }
 
@@ -93,6 +95,22 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
       throw new IllegalArgumentException("history must be 1 to 64, was " + history);
     }
     this.history = history;
+    return this;
+  }
+
+  /** True when the cache times its JCache {@code get} and {@code put} calls. */
+  public boolean isTimers() {
+    return timers;
+  }
+
+  /**
+   * Sets whether the cache times its JCache {@code get} and {@code put} calls in Dropwizard timers,
+   * which {@code dev.cellar.metrics.CacheMetrics} exposes as {@code get} and {@code put} (default
+   * off). Off, the calls take no timestamps for them at all; on, each call costs two {@code
+   * System.nanoTime()} reads and a timer update.
+   */
+  public CellarConfiguration<K, V> setTimers(boolean timers) {
+    this.timers = timers;
     return this;
   }
 
@@ -243,11 +261,12 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
         && Objects.equals(valueSerializer, that.valueSerializer)
         && Objects.equals(listenerExecutor, that.listenerExecutor)
         && clock.equals(that.clock)
-        && Objects.equals(deserializationFilter, that.deserializationFilter);
+        && Objects.equals(deserializationFilter, that.deserializationFilter)
+        && timers == that.timers;
   }
 
   @Override
   public int hashCode() {
-    return 31 * super.hashCode() + Objects.hash(maxBytes, history, deserializationFilter);
+    return 31 * super.hashCode() + Objects.hash(maxBytes, history, deserializationFilter, timers);
   }
 }

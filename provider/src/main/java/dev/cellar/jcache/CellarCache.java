@@ -1,5 +1,9 @@
 package dev.cellar.jcache;
 
+import com.codahale.metrics.Metric;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.SharedMetricRegistries;
+import com.codahale.metrics.Timer;
 import dev.cellar.Bucket;
 import dev.cellar.CellarConfiguration;
 import dev.cellar.Serializer;
@@ -20,7 +24,9 @@ import dev.cellar.internal.cache.ProcessorEntry;
 import dev.cellar.internal.event.EventDispatcher;
 import dev.cellar.internal.management.CacheConfigurationBean;
 import dev.cellar.internal.management.CacheStatistics;
+import dev.cellar.internal.management.CellarCacheBean;
 import dev.cellar.internal.management.MBeans;
+import dev.cellar.metrics.CacheMetrics;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,6 +43,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.cache.Cache;
@@ -51,6 +58,7 @@ import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
+import javax.management.ObjectName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -81,7 +89,13 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   private final CacheConfigurationBean configurationBean;
   private final Executor loadExecutor;
   private final CacheBucket<K, V> bucketView;
+  private final @Nullable Timer getTimer;
+  private final @Nullable Timer putTimer;
   private volatile boolean statisticsEnabled;
+
+  /** The names this cache registered in the shared metric registry; removed on close. */
+  private final List<String> registeredMetrics = new ArrayList<>();
+
   private volatile boolean closed;
 
   CellarCache(CellarCacheManager manager, String name, CellarConfiguration<K, V> configuration) {
@@ -135,6 +149,9 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 .build());
     this.configurationBean = new CacheConfigurationBean(configuration);
     this.bucketView = new CacheBucket<>(bucketParts(clock));
+    // Null when off, so that an untimed call pays one field read and nothing else.
+    this.getTimer = configuration.isTimers() ? new Timer() : null;
+    this.putTimer = configuration.isTimers() ? new Timer() : null;
     this.statisticsEnabled = configuration.isStatisticsEnabled();
     if (configuration.isStatisticsEnabled()) {
       setStatisticsEnabled(true);
@@ -142,6 +159,47 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     if (configuration.isManagementEnabled()) {
       setManagementEnabled(true);
     }
+    // Cellar's own bean is there for every cache, whatever its management setting: that setting
+    // belongs to the standard configuration bean, and the off-heap figures are wanted most when
+    // nobody thought to turn anything on.
+    MBeans.register(cellarBeanName(), new CellarCacheBean(bucket, bucketView));
+    registerMetrics();
+  }
+
+  /**
+   * Registers this cache's {@link CacheMetrics} as {@code <name>.<metric>} in the shared registry
+   * the manager's file names. A name another cache (of another manager) already holds is left to
+   * it, with a warning: metrics must not make a cache fail to start.
+   */
+  private void registerMetrics() {
+    String registryName = manager.metricsRegistry();
+    if (registryName == null) {
+      return;
+    }
+    MetricRegistry registry = SharedMetricRegistries.getOrCreate(registryName);
+    for (Map.Entry<String, Metric> metric : new CacheMetrics(this).getMetrics().entrySet()) {
+      String metricName = MetricRegistry.name(name, metric.getKey());
+      try {
+        registry.register(metricName, metric.getValue());
+        registeredMetrics.add(metricName);
+      } catch (IllegalArgumentException e) {
+        LOGGER.log(Level.WARNING, "the metric " + metricName + " is already registered", e);
+      }
+    }
+  }
+
+  private void unregisterMetrics() {
+    String registryName = manager.metricsRegistry();
+    if (registryName != null && !registeredMetrics.isEmpty()) {
+      MetricRegistry registry = SharedMetricRegistries.getOrCreate(registryName);
+      for (String metricName : registeredMetrics) {
+        registry.remove(metricName);
+      }
+    }
+  }
+
+  private ObjectName cellarBeanName() {
+    return MBeans.name(MBeans.CELLAR_DOMAIN, MBeans.CELLAR_CACHE, manager.getURI(), name);
   }
 
   /**
@@ -193,6 +251,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   public @Nullable V get(K key) {
     ensureOpen();
     Objects.requireNonNull(key, "key");
+    Timer timer = getTimer;
+    long timed = timer == null ? 0 : System.nanoTime();
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     CacheCodec.Scratch scratch = codec.acquire();
@@ -210,6 +270,9 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     rethrow(events.end(mark));
     if (stats) {
       statistics.getTime(System.nanoTime() - start);
+    }
+    if (timer != null) {
+      timer.update(System.nanoTime() - timed, TimeUnit.NANOSECONDS);
     }
     return value;
   }
@@ -306,6 +369,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   public void put(K key, V value) {
     ensureOpen();
     checkEntry(key, value);
+    Timer timer = putTimer;
+    long timed = timer == null ? 0 : System.nanoTime();
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean stored =
@@ -321,6 +386,9 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     if (stats && stored) {
       statistics.puts(1);
       statistics.putTime(System.nanoTime() - start);
+    }
+    if (timer != null) {
+      timer.update(System.nanoTime() - timed, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -1063,9 +1131,11 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     try {
       MBeans.unregister(MBeans.name(MBeans.STATISTICS, manager.getURI(), name));
       MBeans.unregister(MBeans.name(MBeans.CONFIGURATION, manager.getURI(), name));
+      MBeans.unregister(cellarBeanName());
     } catch (CacheException e) {
       LOGGER.log(Level.WARNING, "unregistering the MBeans of cache " + name + " failed", e);
     }
+    unregisterMetrics();
     closeQuietly(loader);
     closeQuietly(writer);
     closeQuietly(expiry.policy());
@@ -1094,6 +1164,22 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       MBeans.unregister(objectName);
     }
     configuration.setManagementEnabled(enabled);
+  }
+
+  /**
+   * The timer of successful {@link #get} calls, or {@code null} unless {@link
+   * CellarConfiguration#isTimers()}.
+   */
+  public @Nullable Timer getTimer() {
+    return getTimer;
+  }
+
+  /**
+   * The timer of successful {@link #put} calls, or {@code null} unless {@link
+   * CellarConfiguration#isTimers()}.
+   */
+  public @Nullable Timer putTimer() {
+    return putTimer;
   }
 
   /** The statistics counters (also registered as the standard MXBean when enabled). */

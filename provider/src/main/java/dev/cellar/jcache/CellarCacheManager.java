@@ -201,6 +201,13 @@ public final class CellarCacheManager implements CacheManager {
     throw new IllegalArgumentException("cannot unwrap a Cellar cache manager to " + type.getName());
   }
 
+  /**
+   * The shared metric registry its caches register in ({@code cellar.metrics.registry}), or null.
+   */
+  @Nullable String metricsRegistry() {
+    return settings.metricsRegistry();
+  }
+
   /** Forgets a cache that closed itself. */
   void release(String cacheName) {
     caches.remove(cacheName);

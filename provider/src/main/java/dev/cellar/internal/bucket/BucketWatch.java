@@ -11,6 +11,7 @@ import dev.cellar.engine.WatchHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,10 +37,19 @@ final class BucketWatch<K, V> implements Watch, WatchHandler {
   private final Thread thread;
   private volatile boolean closed;
   private volatile long lastRevision;
+  private final Consumer<BucketWatch<K, V>> ended;
+
+  /**
+   * The revision up to which the cursor has read and the watcher has handled every record: set by
+   * the watch thread after each poll, so a watcher stuck in a call holds it back. Read by {@link
+   * CacheBucket#maxWatchLag()}.
+   */
+  private volatile long consumed;
 
   /**
    * A watch over {@code cursor}, not yet started: PUT records only when {@code putsOnly}, values
-   * only when {@code withValues}.
+   * only when {@code withValues}; {@code ended} runs when the watch closes or its thread ends
+   * (possibly twice).
    */
   BucketWatch(
       String bucket,
@@ -48,8 +58,10 @@ final class BucketWatch<K, V> implements Watch, WatchHandler {
       Watcher<K, V> watcher,
       boolean putsOnly,
       boolean withValues,
-      KeyDecoder<K, V> keys) {
+      KeyDecoder<K, V> keys,
+      Consumer<BucketWatch<K, V>> ended) {
     this.cursor = cursor;
+    this.ended = ended;
     this.filter = filter;
     this.watcher = watcher;
     this.putsOnly = putsOnly;
@@ -78,9 +90,15 @@ final class BucketWatch<K, V> implements Watch, WatchHandler {
     return lastRevision;
   }
 
+  /** The revision up to which this watch has handled every record; 0 before its first poll. */
+  long consumed() {
+    return consumed;
+  }
+
   @Override
   public void close() {
     closed = true;
+    ended.accept(this);
     if (Thread.currentThread() != thread) {
       LockSupport.unpark(thread);
       // wait for a watcher call in progress; later calls see closed and do not start
@@ -92,7 +110,11 @@ final class BucketWatch<K, V> implements Watch, WatchHandler {
   private void run() {
     try {
       while (!closed) {
-        if (cursor.poll(this, BATCH) == 0 && !closed) {
+        int delivered = cursor.poll(this, BATCH);
+        // Fewer than a batch means the cursor reached the journal's head: everything before its
+        // position is handled. A full batch means only what it delivered is known to be handled.
+        consumed = delivered < BATCH ? cursor.position() - 1 : cursor.lastRevision();
+        if (delivered == 0 && !closed) {
           LockSupport.parkNanos(IDLE_NANOS);
         }
       }
@@ -100,6 +122,7 @@ final class BucketWatch<K, V> implements Watch, WatchHandler {
       // the cache was closed: the watch ends with it
     } finally {
       cursor.close();
+      ended.accept(this);
     }
   }
 

@@ -35,6 +35,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -81,6 +82,7 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
   private final int history;
   private final Host host;
   private final ListCursors cursors = new ListCursors();
+  private final Set<BucketWatch<K, V>> watches = ConcurrentHashMap.newKeySet();
   private final Parts<K, V> parts;
 
   /** The bucket view over {@code parts}. */
@@ -422,6 +424,24 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
         engine.watch(WatchStart.FROM_REVISION, fromRevision), filter, watcher, chosen);
   }
 
+  /** How many watches are open: started and neither closed nor ended with the cache. */
+  public int openWatches() {
+    return watches.size();
+  }
+
+  /**
+   * How many revisions the slowest open watch is behind the bucket's latest revision: the latest
+   * minus the revision up to which that watch has handled every record; 0 when no watch is open.
+   */
+  public long maxWatchLag() {
+    long latest = engine.revision();
+    long lag = 0;
+    for (BucketWatch<K, V> watch : watches) {
+      lag = Math.max(lag, latest - watch.consumed());
+    }
+    return lag;
+  }
+
   private Watch startWatch(
       WatchCursor cursor, KeyFilter filter, Watcher<K, V> watcher, Set<WatchOption> options) {
     BucketWatch<K, V> watch =
@@ -442,7 +462,9 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
               public BucketEntry<K, V> entry(K key, RecordView record, boolean withValue) {
                 return CacheBucket.this.entry(key, record, withValue);
               }
-            });
+            },
+            watches::remove);
+    watches.add(watch); // before the thread starts, so that its end always finds it
     watch.start();
     return watch;
   }

@@ -12,6 +12,7 @@ import javax.cache.CacheException;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of one cache manager, read from the configuration file its URI names: defaults for
@@ -23,13 +24,16 @@ import javax.cache.configuration.MutableConfiguration;
  */
 public final class CacheManagerSettings {
   private static final CacheManagerSettings NO_FILE =
-      new CacheManagerSettings(CacheSettings.BUILT_IN, Map.of());
+      new CacheManagerSettings(CacheSettings.BUILT_IN, Map.of(), null);
 
   private final CacheSettings defaults;
   private final Map<String, CacheSettings> caches;
+  private final @Nullable String metricsRegistry;
 
-  CacheManagerSettings(CacheSettings defaults, Map<String, CacheSettings> caches) {
+  CacheManagerSettings(
+      CacheSettings defaults, Map<String, CacheSettings> caches, @Nullable String metricsRegistry) {
     this.defaults = defaults;
+    this.metricsRegistry = metricsRegistry;
     this.caches = Collections.unmodifiableMap(new LinkedHashMap<>(caches));
   }
 
@@ -48,6 +52,14 @@ public final class CacheManagerSettings {
     }
     Config file = ConfigFileParser.parse(uri, url, classLoader);
     return new SettingsReader(uri, url).read(file);
+  }
+
+  /**
+   * The name of the Dropwizard {@code SharedMetricRegistries} registry in which every cache of the
+   * manager registers its metrics ({@code cellar.metrics.registry}), or {@code null} for none.
+   */
+  public @Nullable String metricsRegistry() {
+    return metricsRegistry;
   }
 
   /** The file's defaults over the built-in ones, for a cache the file does not declare. */

@@ -31,6 +31,8 @@ final class SettingsReader {
   static final String CELLAR = "cellar";
   static final String DEFAULTS = "defaults";
   static final String CACHES = "caches";
+  static final String METRICS = "metrics";
+  static final String REGISTRY = "registry";
   static final String MAX_BYTES = "max-bytes";
   static final String HISTORY = "history";
   static final String STATISTICS = "statistics";
@@ -39,7 +41,8 @@ final class SettingsReader {
   static final String POLICY = "policy";
   static final String DURATION = "duration";
 
-  private static final List<String> SECTION_KEYS = List.of(DEFAULTS, CACHES);
+  private static final List<String> SECTION_KEYS = List.of(DEFAULTS, CACHES, METRICS);
+  private static final List<String> METRICS_KEYS = List.of(REGISTRY);
   private static final List<String> CACHE_KEYS =
       List.of(MAX_BYTES, HISTORY, STATISTICS, MANAGEMENT, EXPIRY);
   private static final List<String> EXPIRY_KEYS = List.of(POLICY, DURATION);
@@ -99,11 +102,13 @@ final class SettingsReader {
     CacheSettings defaults = CacheSettings.BUILT_IN;
     Map<String, CacheSettings> caches = new LinkedHashMap<>();
     @Nullable ConfigObject cachesSection = null;
+    @Nullable String registry = null;
     for (Map.Entry<String, ConfigValue> entry : inFileOrder(object(cellarValue, path))) {
       List<String> at = child(path, entry.getKey());
       switch (entry.getKey()) {
         case DEFAULTS -> defaults = cache(object(entry.getValue(), at), at, defaults, "");
         case CACHES -> cachesSection = object(entry.getValue(), at);
+        case METRICS -> registry = metrics(object(entry.getValue(), at), at);
         default -> throw unknownKey(entry.getValue(), at, SECTION_KEYS, "");
       }
     }
@@ -115,7 +120,24 @@ final class SettingsReader {
         caches.put(entry.getKey(), cache(object(entry.getValue(), at), at, defaults, QUOTE_HINT));
       }
     }
-    return new CacheManagerSettings(defaults, caches);
+    return new CacheManagerSettings(defaults, caches, registry);
+  }
+
+  /** The {@code metrics} section: the name of the shared Dropwizard registry, if it gives one. */
+  private @Nullable String metrics(ConfigObject section, List<String> path) {
+    String registry = null;
+    for (Map.Entry<String, ConfigValue> entry : inFileOrder(section)) {
+      List<String> at = child(path, entry.getKey());
+      ConfigValue value = entry.getValue();
+      if (!entry.getKey().equals(REGISTRY)) {
+        throw unknownKey(value, at, METRICS_KEYS, "");
+      }
+      if (value.valueType() != ConfigValueType.STRING || ((String) value.unwrapped()).isBlank()) {
+        throw invalid(value, at, "registry must be the non-blank name of a shared metric registry");
+      }
+      registry = (String) value.unwrapped();
+    }
+    return registry;
   }
 
   /** One {@code defaults} or cache section, overlaid on {@code base}. */

@@ -21,14 +21,29 @@ public final class MBeans {
   /** The standard configuration bean type. */
   public static final String CONFIGURATION = "CacheConfiguration";
 
+  /** The domain of Cellar's own beans. */
+  public static final String CELLAR_DOMAIN = "dev.cellar";
+
+  /** The type of Cellar's own per-cache bean, {@code dev.cellar.management.CellarCacheMXBean}. */
+  public static final String CELLAR_CACHE = "Cache";
+
   private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
 
   private MBeans() {}
 
   /** The object name of a bean of {@code type} for the cache {@code cacheName} of a manager. */
   public static ObjectName name(String type, URI managerUri, String cacheName) {
+    return name("javax.cache", type, managerUri, cacheName);
+  }
+
+  /**
+   * The object name of a bean of {@code type} in {@code domain} for the cache {@code cacheName},
+   * sanitized as the standard names are.
+   */
+  public static ObjectName name(String domain, String type, URI managerUri, String cacheName) {
     String text =
-        "javax.cache:type="
+        domain
+            + ":type="
             + type
             + ",CacheManager="
             + safe(managerUri.toString())

@@ -143,7 +143,7 @@ class ConfigErrorsTest {
     return Stream.of(
         arguments(
             "cellar { default { history = 2 } }",
-            "unknown key cellar.default; allowed here: defaults, caches"),
+            "unknown key cellar.default; allowed here: defaults, caches, metrics"),
         arguments(
             "cellar.defaults.max-byte = 64 MiB",
             "unknown key cellar.defaults.max-byte; allowed here: " + CACHE_KEYS),
