@@ -18,38 +18,47 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class Records {
   private Records() {}
 
+  /** The revision of the record at {@code offset}; 0 while free or being written. */
   public static long revision(UnsafeBuffer page, int offset) {
     return page.getLong(offset + REVISION_OFFSET);
   }
 
+  /** The expire-at of the record, epoch milliseconds; 0 for never. */
   public static long expireAt(UnsafeBuffer page, int offset) {
     return page.getLong(offset + EXPIRE_AT_OFFSET);
   }
 
+  /** The reference of the next older version of the key; 0 for none. */
   public static long previous(UnsafeBuffer page, int offset) {
     return page.getLong(offset + PREVIOUS_OFFSET);
   }
 
+  /** The hash of the record's key. */
   public static int keyHash(UnsafeBuffer page, int offset) {
     return page.getInt(offset + KEY_HASH_OFFSET);
   }
 
+  /** The length of the record's key in bytes. */
   public static int keyLength(UnsafeBuffer page, int offset) {
     return page.getInt(offset + KEY_LENGTH_OFFSET);
   }
 
+  /** The length of the record's value in bytes; 0 for markers. */
   public static int valueLength(UnsafeBuffer page, int offset) {
     return page.getInt(offset + VALUE_LENGTH_OFFSET);
   }
 
+  /** The operation code of the record (see {@code RecordOp}). */
   public static int op(UnsafeBuffer page, int offset) {
     return page.getByte(offset + OPERATION_OFFSET);
   }
 
+  /** The CLOCK frequency byte of the record. */
   public static int frequency(UnsafeBuffer page, int offset) {
     return page.getByte(offset + FREQUENCY_OFFSET);
   }
 
+  /** Sets the CLOCK frequency byte of the record. */
   public static void frequency(UnsafeBuffer page, int offset, int frequency) {
     page.putByte(offset + FREQUENCY_OFFSET, (byte) frequency);
   }
