@@ -1198,11 +1198,12 @@ public final class CellarCache<K, V> implements Cache<K, V> {
 
   /**
    * Runs {@code action} for {@code key} with its stripe locked and its live value (if any) read
-   * into the scratch; {@code value}, if not null, is encoded first, before any lock. Synchronous
-   * listeners hear of the changes after the lock is released.
+   * into the scratch (see {@link Read} for the other read modes); {@code value}, if not null, is
+   * encoded first, before any lock. Synchronous listeners hear of the changes after the lock is
+   * released.
    */
   private boolean mutate(K key, @Nullable V value, Action action) {
-    return mutate(key, value, true, action);
+    return mutate(key, value, Read.VALUE, action);
   }
 
   /**
@@ -1210,10 +1211,20 @@ public final class CellarCache<K, V> implements Cache<K, V> {
    * value exists and its revision: the value is not copied out of the engine.
    */
   private boolean mutateWithoutValue(K key, @Nullable V value, Action action) {
-    return mutate(key, value, false, action);
+    return mutate(key, value, Read.REVISION, action);
   }
 
-  private boolean mutate(K key, @Nullable V value, boolean readValue, Action action) {
+  /** How much of the key's current state {@link #mutate} reads before the action. */
+  private enum Read {
+    /** The live value, copied into the scratch, with its revision and expire-at. */
+    VALUE,
+    /** Only whether a live value exists, its revision and expire-at. */
+    REVISION,
+    /** Nothing: the action writes without looking (it is told {@code existed == false}). */
+    NOTHING
+  }
+
+  private boolean mutate(K key, @Nullable V value, Read read, Action action) {
     CacheCodec.Scratch scratch = codec.acquire();
     int mark = events.begin();
     boolean result;
@@ -1225,8 +1236,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       var lock = locks.forKey(scratch.key, scratch.keyLength);
       lock.lock();
       try {
-        int length = readLive(scratch, readValue);
-        result = action.apply(scratch, length >= 0);
+        boolean existed = read != Read.NOTHING && readLive(scratch, read == Read.VALUE) >= 0;
+        result = action.apply(scratch, existed);
       } finally {
         lock.unlock();
       }
@@ -1246,36 +1257,30 @@ public final class CellarCache<K, V> implements Cache<K, V> {
    * is still held, so entry processors and loaders see puts in order.
    */
   private boolean putEternal(K key, V value) {
-    CacheCodec.Scratch scratch = codec.acquire();
-    int mark = events.begin();
-    try {
-      codec.encodeKey(key, scratch);
-      codec.encodeValue(value, scratch);
-      var lock = locks.forKey(scratch.key, scratch.keyLength);
-      lock.lock();
-      try {
-        bucket.put(
-            scratch.key,
-            0,
-            scratch.keyLength,
-            scratch.value,
-            0,
-            scratch.valueLength,
-            OffHeapBucket.KEEP_EXPIRY);
-      } catch (IllegalArgumentException e) {
-        throw new CacheException(
-            "cannot store the entry in cache " + name + ": " + e.getMessage(), e);
-      } finally {
-        lock.unlock();
-      }
-    } catch (RuntimeException | Error e) {
-      events.end(mark);
-      throw e;
-    } finally {
-      scratch.release();
-    }
-    rethrow(events.end(mark));
-    return true;
+    return mutate(
+        key,
+        value,
+        Read.NOTHING,
+        (scratch, existed) -> {
+          try {
+            bucket.put(
+                scratch.key,
+                0,
+                scratch.keyLength,
+                scratch.value,
+                0,
+                scratch.valueLength,
+                OffHeapBucket.KEEP_EXPIRY);
+          } catch (IllegalArgumentException e) {
+            throw cannotStore(e);
+          }
+          return true;
+        });
+  }
+
+  /** The engine refused a record (too large for the budget): the JCache answer for it. */
+  private CacheException cannotStore(IllegalArgumentException e) {
+    return new CacheException("cannot store the entry in cache " + name + ": " + e.getMessage(), e);
   }
 
   /** Reads the key's live value into the scratch; its length, or -1 when there is none. */
@@ -1324,8 +1329,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 expireAt,
                 exists ? revision : 0);
       } catch (IllegalArgumentException e) {
-        throw new CacheException(
-            "cannot store the entry in cache " + name + ": " + e.getMessage(), e);
+        throw cannotStore(e);
       }
       if (WriteOutcome.succeeded(outcome)) {
         return true;
