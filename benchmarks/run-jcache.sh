@@ -38,43 +38,9 @@ case "$mode" in
     ;;
 esac
 
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-results="$here/results"
-jar="$here/target/benchmarks.jar"
-mkdir -p "$results"
-
-echo "== building $jar"
-(cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests)
-
-csv="$results/jcache-$mode.csv"
-log="$results/jcache-$mode.log"
-summary="$results/jcache-$mode.md"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
-started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-
-echo "== running JCacheBenchmark ($mode), log in $log"
-# -prof gc adds gc.alloc.rate.norm (bytes allocated per operation); CpuTimeProfiler adds
-# operations per CPU-second of the JVM, the figure that other load on the machine moves least
-# and that charges Caffeine and Ehcache for their background threads.
-profilers=(-prof gc -prof dev.cellar.benchmarks.CpuTimeProfiler)
-java -jar "$jar" "$pattern" "${settings[@]}" "${profilers[@]}" \
-  -rf csv -rff "$csv" "$@" 2>&1 | tee "$log"
-
-load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
-{
-  echo "# JCache benchmark ($mode)"
-  echo
-  echo "- started: $started; JMH: $pattern ${settings[*]} ${profilers[*]}${*:+ $*}"
-  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo 2>/dev/null \
-    | cut -d: -f2 | sed 's/^ *//' || echo unknown)), $(free -g 2>/dev/null \
-    | awk '/^Mem:/ {print $2 " GiB"}' || echo '? GiB') memory"
-  echo "- java: $(java -version 2>&1 | head -n 2 | tr '\n' ' ' | sed 's/ *$//')"
-  echo "- load average (1, 5, 15 min) before: $load_before; after: $load_after"
-  echo "- ratios are to caffeine (Caffeine's JCache, store by value), measured in this run"
-  echo
-  java -cp "$jar" dev.cellar.benchmarks.BenchmarkSummary "$csv" caffeine
-} > "$summary"
+source "$(dirname "$0")/run-jmh.sh"
+run_jmh jcache "JCache benchmark" "$pattern" caffeine \
+  "ratios are to caffeine (Caffeine's JCache, store by value), measured in this run" "$@"
 
 java -Djava.awt.headless=true -cp "$jar" dev.cellar.benchmarks.BenchmarkChart "$csv" \
   "$results/jcache-$mode.png" caffeine
