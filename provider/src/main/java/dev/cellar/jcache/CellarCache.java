@@ -20,6 +20,7 @@ import dev.cellar.internal.cache.CellarEntry;
 import dev.cellar.internal.cache.EntryProcessorResults;
 import dev.cellar.internal.cache.ExpiryCalculator;
 import dev.cellar.internal.cache.KeyLocks;
+import dev.cellar.internal.cache.KeyedWrites;
 import dev.cellar.internal.cache.ProcessorEntry;
 import dev.cellar.internal.event.EventDispatcher;
 import dev.cellar.internal.management.CacheConfigurationBean;
@@ -86,6 +87,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   private final EventDispatcher<K, V> events;
   private final CacheStatistics statistics = new CacheStatistics();
   private final KeyLocks locks = new KeyLocks();
+  private final KeyedWrites<K, V> writes;
   private final CacheConfigurationBean configurationBean;
   private final Executor loadExecutor;
   private final CacheBucket<K, V> bucketView;
@@ -148,6 +150,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 .observer(observer(events.observer()))
                 .build());
     this.configurationBean = new CacheConfigurationBean(configuration);
+    this.writes = new KeyedWrites<>(bucket, codec, locks, events);
     this.bucketView = new CacheBucket<>(bucketParts(clock));
     // Null when off, so that an untimed call pays one field read and nothing else.
     this.getTimer = configuration.isTimers() ? new Timer() : null;
@@ -212,6 +215,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         bucket,
         codec,
         locks,
+        writes,
         events,
         statistics,
         expiry,
@@ -1189,21 +1193,28 @@ public final class CellarCache<K, V> implements Cache<K, V> {
 
   // ------------------------------------------------------------------ the mutation frame
 
-  /** What a mutating operation does once the key is locked and its current value read. */
-  @FunctionalInterface
-  private interface Action {
+  /**
+   * What a mutating operation does once the key is locked and its current value read: a yes or no
+   * that adapts to the frame's body (1 or 0).
+   */
+  private interface Action extends KeyedWrites.Body {
     /** Decides and applies; returns whether the operation did what it was asked. */
-    boolean apply(CacheCodec.Scratch scratch, boolean existed);
+    boolean decide(CacheCodec.Scratch scratch, boolean existed);
+
+    @Override
+    default long apply(CacheCodec.Scratch scratch, boolean existed) {
+      return decide(scratch, existed) ? 1 : 0;
+    }
   }
 
   /**
    * Runs {@code action} for {@code key} with its stripe locked and its live value (if any) read
-   * into the scratch (see {@link Read} for the other read modes); {@code value}, if not null, is
-   * encoded first, before any lock. Synchronous listeners hear of the changes after the lock is
-   * released.
+   * into the scratch (see {@link KeyedWrites.Read} for the other read modes); {@code value}, if not
+   * null, is encoded first, before any lock. Synchronous listeners hear of the changes after the
+   * lock is released.
    */
   private boolean mutate(K key, @Nullable V value, Action action) {
-    return mutate(key, value, Read.VALUE, action);
+    return mutate(key, value, KeyedWrites.Read.VALUE, action);
   }
 
   /**
@@ -1211,44 +1222,11 @@ public final class CellarCache<K, V> implements Cache<K, V> {
    * value exists and its revision: the value is not copied out of the engine.
    */
   private boolean mutateWithoutValue(K key, @Nullable V value, Action action) {
-    return mutate(key, value, Read.REVISION, action);
+    return mutate(key, value, KeyedWrites.Read.REVISION, action);
   }
 
-  /** How much of the key's current state {@link #mutate} reads before the action. */
-  private enum Read {
-    /** The live value, copied into the scratch, with its revision and expire-at. */
-    VALUE,
-    /** Only whether a live value exists, its revision and expire-at. */
-    REVISION,
-    /** Nothing: the action writes without looking (it is told {@code existed == false}). */
-    NOTHING
-  }
-
-  private boolean mutate(K key, @Nullable V value, Read read, Action action) {
-    CacheCodec.Scratch scratch = codec.acquire();
-    int mark = events.begin();
-    boolean result;
-    try {
-      codec.encodeKey(key, scratch);
-      if (value != null) {
-        codec.encodeValue(value, scratch);
-      }
-      var lock = locks.forKey(scratch.key, scratch.keyLength);
-      lock.lock();
-      try {
-        boolean existed = read != Read.NOTHING && readLive(scratch, read == Read.VALUE) >= 0;
-        result = action.apply(scratch, existed);
-      } finally {
-        lock.unlock();
-      }
-    } catch (RuntimeException | Error e) {
-      events.end(mark);
-      throw e;
-    } finally {
-      scratch.release();
-    }
-    rethrow(events.end(mark));
-    return result;
+  private boolean mutate(K key, @Nullable V value, KeyedWrites.Read read, Action action) {
+    return writes.run(key, value, read, action) != 0;
   }
 
   /**
@@ -1260,7 +1238,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     return mutate(
         key,
         value,
-        Read.NOTHING,
+        KeyedWrites.Read.NOTHING,
         (scratch, existed) -> {
           try {
             bucket.put(
@@ -1285,22 +1263,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
 
   /** Reads the key's live value into the scratch; its length, or -1 when there is none. */
   private int readLive(CacheCodec.Scratch scratch) {
-    return readLive(scratch, true);
-  }
-
-  /**
-   * Reads the key's live value (into the scratch only when {@code readValue}); its length, or -1
-   * when there is none. The revision and expire-at are always filled in.
-   */
-  private int readLive(CacheCodec.Scratch scratch, boolean readValue) {
-    int length =
-        bucket.get(
-            scratch.key, 0, scratch.keyLength, readValue ? scratch.read : null, 0, scratch.info);
-    scratch.readLength = Math.max(length, 0);
-    if (length < 0) {
-      scratch.info.set(0, RecordOp.PUT, 0, 0, 0);
-    }
-    return length;
+    return writes.readLive(scratch, true);
   }
 
   /**

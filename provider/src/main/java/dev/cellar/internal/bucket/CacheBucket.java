@@ -20,6 +20,7 @@ import dev.cellar.engine.WriteOutcome;
 import dev.cellar.internal.cache.CacheCodec;
 import dev.cellar.internal.cache.ExpiryCalculator;
 import dev.cellar.internal.cache.KeyLocks;
+import dev.cellar.internal.cache.KeyedWrites;
 import dev.cellar.internal.event.EventDispatcher;
 import dev.cellar.internal.management.CacheStatistics;
 import java.time.Clock;
@@ -36,7 +37,6 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -64,6 +64,7 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
       OffHeapBucket engine,
       CacheCodec<K, V> codec,
       KeyLocks locks,
+      KeyedWrites<K, V> writes,
       EventDispatcher<K, V> events,
       CacheStatistics statistics,
       ExpiryCalculator expiry,
@@ -74,8 +75,6 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
   private final String name;
   private final OffHeapBucket engine;
   private final CacheCodec<K, V> codec;
-  private final KeyLocks locks;
-  private final EventDispatcher<K, V> events;
   private final CacheStatistics statistics;
   private final ExpiryCalculator expiry;
   private final Clock clock;
@@ -90,8 +89,6 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
     this.name = parts.name();
     this.engine = parts.engine();
     this.codec = parts.codec();
-    this.locks = parts.locks();
-    this.events = parts.events();
     this.statistics = parts.statistics();
     this.expiry = parts.expiry();
     this.clock = parts.clock();
@@ -494,43 +491,25 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
 
   // ------------------------------------------------------------------ the write frame
 
-  /** One engine write, run with the key's stripe held; returns a revision or 0. */
-  @FunctionalInterface
-  private interface Write {
-    long apply(CacheCodec.Scratch scratch);
+  /**
+   * One engine write, run with the key's stripe held; returns a revision or 0. Adapts the frame's
+   * body, which is also told whether a value existed; bucket writes read nothing first.
+   */
+  private interface Write extends KeyedWrites.Body {
+    long write(CacheCodec.Scratch scratch);
+
+    @Override
+    default long apply(CacheCodec.Scratch scratch, boolean existed) {
+      return write(scratch);
+    }
   }
 
   /**
-   * Encodes the key (and the value, if not null) before any lock, runs {@code write} with the key's
-   * stripe held, then lets synchronous listeners hear of the change, as the cache's writes do.
+   * Runs {@code write} in the cache's write frame: encoded before any lock, the key's stripe held,
+   * synchronous listeners told afterwards, as the cache's own writes are.
    */
   private long write(K key, @Nullable V value, Write write) {
-    CacheCodec.Scratch scratch = codec.acquire();
-    int mark = events.begin();
-    long revision;
-    try {
-      codec.encodeKey(key, scratch);
-      if (value != null) {
-        codec.encodeValue(value, scratch);
-      }
-      ReentrantLock lock = locks.forKey(scratch.key, scratch.keyLength);
-      lock.lock();
-      try {
-        revision = write.apply(scratch);
-      } finally {
-        lock.unlock();
-      }
-    } catch (RuntimeException | Error e) {
-      events.end(mark);
-      throw e;
-    } finally {
-      scratch.release();
-    }
-    RuntimeException failure = events.end(mark);
-    if (failure != null) {
-      throw failure;
-    }
-    return revision;
+    return parts.writes().run(key, value, KeyedWrites.Read.NOTHING, write);
   }
 
   /**
