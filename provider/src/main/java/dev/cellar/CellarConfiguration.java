@@ -1,7 +1,11 @@
 package dev.cellar;
 
+import dev.cellar.internal.cache.ImmutableTypes;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
@@ -14,9 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A JCache configuration with Cellar's own settings: the off-heap byte budget, history depth,
- * serializers, the executor for asynchronous listeners, the clock, and the filter for Java
- * deserialization. Every setter checks its argument and returns this configuration, so settings
- * chain. A plain {@link MutableConfiguration} works too and gets the defaults below.
+ * serializers, the near tier, the executor for asynchronous listeners, the clock, and the filter
+ * for Java deserialization. Every setter checks its argument and returns this configuration, so
+ * settings chain. A plain {@link MutableConfiguration} works too and gets the defaults below.
  *
  * <p>Cellar always stores by value (off-heap bytes); {@code setStoreByValue(false)} is accepted and
  * means the same, because values never live on the heap to be shared by reference.
@@ -41,6 +45,8 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
   private transient Clock clock = Clock.systemUTC();
   private @Nullable String deserializationFilter;
   private boolean timers;
+  private long nearCacheSize;
+  private Set<Class<?>> immutableTypes = Set.of();
 
   /** A configuration with every default: eternal, no loader or writer, 64 MiB, history 1. */
   public CellarConfiguration() {}
@@ -57,6 +63,8 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.clock = cellar.clock;
       this.deserializationFilter = cellar.deserializationFilter;
       this.timers = cellar.timers;
+      this.nearCacheSize = cellar.nearCacheSize;
+      this.immutableTypes = cellar.immutableTypes;
     }
   }
 
@@ -95,6 +103,57 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
       throw new IllegalArgumentException("history must be 1 to 64, was " + history);
     }
     this.history = history;
+    return this;
+  }
+
+  /** The most values the near tier holds; 0 when there is no near tier. */
+  public long getNearCacheSize() {
+    return nearCacheSize;
+  }
+
+  /**
+   * Sets how many decoded values of hot keys the cache keeps on the heap, in a Caffeine cache in
+   * front of the off-heap store (0, the default, for none). A read served there skips the off-heap
+   * lookup and the decoding; it counts as a hit like any other, and a write, removal, expiry or
+   * eviction of the key is seen by every read that starts after it finished.
+   *
+   * <p>Only values of immutable types are held, because one instance goes to every reader: {@code
+   * String}, the boxed primitives, {@code UUID}, {@code BigInteger}, {@code BigDecimal}, the {@code
+   * java.time} values, and the records and enums given to {@link #setImmutableTypes}. Other values
+   * (a {@code byte[]}, a {@code List}, any other class) are never held and are decoded afresh on
+   * every read. The key must be of such a type too, since the tier finds keys by {@code equals}
+   * where the store compares encoded bytes. A cache whose expiry policy acts on access gets no near
+   * tier, since each read must reach the store to move the entry's expiry.
+   *
+   * @throws IllegalArgumentException if {@code maxEntries} is negative
+   */
+  public CellarConfiguration<K, V> setNearCacheSize(long maxEntries) {
+    if (maxEntries < 0) {
+      throw new IllegalArgumentException("nearCacheSize must be 0 or more, was " + maxEntries);
+    }
+    this.nearCacheSize = maxEntries;
+    return this;
+  }
+
+  /** The records and enums declared immutable for the near tier. */
+  public Set<Class<?>> getImmutableTypes() {
+    return immutableTypes;
+  }
+
+  /**
+   * Declares records and enums whose instances never change, so that the near tier may hold them
+   * (see {@link #setNearCacheSize}); replaces any earlier declaration. A record qualifies only if
+   * its components are themselves immutable: Cellar cannot check that, so declare only those that
+   * are.
+   *
+   * @throws IllegalArgumentException if a type is neither a record nor an enum
+   */
+  public CellarConfiguration<K, V> setImmutableTypes(Class<?>... types) {
+    Set<Class<?>> checked = new LinkedHashSet<>();
+    for (Class<?> type : types) {
+      checked.add(ImmutableTypes.check(Objects.requireNonNull(type, "type")));
+    }
+    this.immutableTypes = Collections.unmodifiableSet(checked);
     return this;
   }
 
@@ -262,11 +321,14 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
         && Objects.equals(listenerExecutor, that.listenerExecutor)
         && clock.equals(that.clock)
         && Objects.equals(deserializationFilter, that.deserializationFilter)
-        && timers == that.timers;
+        && timers == that.timers
+        && nearCacheSize == that.nearCacheSize
+        && immutableTypes.equals(that.immutableTypes);
   }
 
   @Override
   public int hashCode() {
-    return 31 * super.hashCode() + Objects.hash(maxBytes, history, deserializationFilter, timers);
+    return 31 * super.hashCode()
+        + Objects.hash(maxBytes, history, deserializationFilter, timers, nearCacheSize);
   }
 }

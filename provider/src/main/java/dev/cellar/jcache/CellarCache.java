@@ -19,8 +19,10 @@ import dev.cellar.internal.cache.CacheCodec;
 import dev.cellar.internal.cache.CellarEntry;
 import dev.cellar.internal.cache.EntryProcessorResults;
 import dev.cellar.internal.cache.ExpiryCalculator;
+import dev.cellar.internal.cache.ImmutableTypes;
 import dev.cellar.internal.cache.KeyLocks;
 import dev.cellar.internal.cache.KeyedWrites;
+import dev.cellar.internal.cache.NearTier;
 import dev.cellar.internal.cache.ProcessorEntry;
 import dev.cellar.internal.event.EventDispatcher;
 import dev.cellar.internal.management.CacheConfigurationBean;
@@ -93,6 +95,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   private final CacheBucket<K, V> bucketView;
   private final @Nullable Timer getTimer;
   private final @Nullable Timer putTimer;
+  private final @Nullable NearTier<K, V> near;
   private volatile boolean statisticsEnabled;
 
   /** The names this cache registered in the shared metric registry; removed on close. */
@@ -141,6 +144,15 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     Executor executor = configuration.getListenerExecutor();
     this.loadExecutor = executor == null ? ForkJoinPool.commonPool() : executor;
     java.time.Clock clock = configuration.getClock();
+    // Null when off (the default, or an expiry policy that acts on reads), so that every read
+    // pays one field read for it and nothing else.
+    this.near =
+        configuration.getNearCacheSize() > 0 && !expiry.accessMatters()
+            ? new NearTier<>(
+                configuration.getNearCacheSize(),
+                new ImmutableTypes(configuration.getImmutableTypes()),
+                clock)
+            : null;
     this.bucket =
         new OffHeapBucket(
             BucketConfig.builder()
@@ -165,7 +177,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     // Cellar's own bean is there for every cache, whatever its management setting: that setting
     // belongs to the standard configuration bean, and the off-heap figures are wanted most when
     // nobody thought to turn anything on.
-    MBeans.register(cellarBeanName(), new CellarCacheBean(bucket, bucketView));
+    MBeans.register(
+        cellarBeanName(), new CellarCacheBean(bucket, bucketView, this::nearHits, this::nearSize));
     registerMetrics();
   }
 
@@ -234,9 +247,16 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         });
   }
 
-  /** Counts evictions and expirations, then hands the mutation to the event dispatcher. */
+  /**
+   * Invalidates the key in the near tier, counts evictions and expirations, then hands the mutation
+   * to the event dispatcher.
+   */
   private MutationObserver observer(MutationObserver dispatcher) {
     return (previous, record) -> {
+      NearTier<K, V> nearTier = near;
+      if (nearTier != null) {
+        nearTier.invalidate(record.buffer(), record.keyOffset(), record.keyLength());
+      }
       if (statisticsEnabled) {
         RecordOp op = record.op();
         if (op == RecordOp.EVICT) {
@@ -259,6 +279,26 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     long timed = timer == null ? 0 : System.nanoTime();
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
+    NearTier<K, V> nearTier = near;
+    V value = nearTier == null ? null : nearTier.get(key);
+    if (value != null) {
+      if (stats) {
+        statistics.hits(1);
+      }
+    } else {
+      value = getFromStore(key, stats);
+    }
+    if (stats) {
+      statistics.getTime(System.nanoTime() - start);
+    }
+    if (timer != null) {
+      timer.update(System.nanoTime() - timed, TimeUnit.NANOSECONDS);
+    }
+    return value;
+  }
+
+  /** A get that the near tier could not serve: the off-heap store, then the loader. */
+  private @Nullable V getFromStore(K key, boolean stats) {
     CacheCodec.Scratch scratch = codec.acquire();
     int mark = events.begin();
     V value;
@@ -272,19 +312,24 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       scratch.release();
     }
     rethrow(events.end(mark));
-    if (stats) {
-      statistics.getTime(System.nanoTime() - start);
-    }
-    if (timer != null) {
-      timer.update(System.nanoTime() - timed, TimeUnit.NANOSECONDS);
-    }
     return value;
   }
 
   private @Nullable V getValue(K key, CacheCodec.Scratch scratch, boolean stats) {
+    NearTier<K, V> nearTier = near;
+    int slot = 0;
+    long epoch = 0;
+    if (nearTier != null) {
+      // Before the engine read: see NearTier on why this order keeps the tier coherent.
+      slot = nearTier.slot(scratch.key, 0, scratch.keyLength);
+      epoch = nearTier.epoch(slot);
+    }
     int length = readLive(scratch);
     if (length >= 0) {
       V value = codec.decodeValue(scratch.read, length);
+      if (nearTier != null) {
+        nearTier.fill(key, value, slot, epoch, scratch.info.expireAt());
+      }
       if (stats) {
         statistics.hits(1);
       }
@@ -323,17 +368,26 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     Map<K, V> result = new HashMap<>(Math.max(16, keys.size() * 2));
     int mark = events.begin();
     try {
+      NearTier<K, V> nearTier = near;
       for (K key : keys) {
         long start = stats ? System.nanoTime() : 0;
-        CacheCodec.Scratch scratch = codec.acquire();
-        try {
-          codec.encodeKey(key, scratch);
-          V value = getValue(key, scratch, stats);
-          if (value != null) {
-            result.put(key, value);
+        V held = nearTier == null ? null : nearTier.get(key);
+        if (held != null) {
+          if (stats) {
+            statistics.hits(1);
           }
-        } finally {
-          scratch.release();
+          result.put(key, held);
+        } else {
+          CacheCodec.Scratch scratch = codec.acquire();
+          try {
+            codec.encodeKey(key, scratch);
+            V value = getValue(key, scratch, stats);
+            if (value != null) {
+              result.put(key, value);
+            }
+          } finally {
+            scratch.release();
+          }
         }
         if (stats) {
           statistics.getTime(System.nanoTime() - start);
@@ -800,6 +854,10 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   public void clear() {
     ensureOpen();
     bucket.clear();
+    NearTier<K, V> nearTier = near;
+    if (nearTier != null) {
+      nearTier.invalidateAll(); // after the engine is empty: see NearTier
+    }
   }
 
   // ------------------------------------------------------------------ entry processors
@@ -1145,6 +1203,9 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     closeQuietly(expiry.policy());
     events.close();
     bucket.close();
+    if (near != null) {
+      near.invalidateAll();
+    }
   }
 
   /** Turns the statistics MXBean and counting on or off. */
@@ -1184,6 +1245,23 @@ public final class CellarCache<K, V> implements Cache<K, V> {
    */
   public @Nullable Timer putTimer() {
     return putTimer;
+  }
+
+  /** Reads the near tier served; 0 when the cache has none. */
+  public long nearHits() {
+    NearTier<K, V> nearTier = near;
+    return nearTier == null ? 0 : nearTier.hits();
+  }
+
+  /** About how many values the near tier holds; 0 when the cache has none. */
+  public long nearSize() {
+    NearTier<K, V> nearTier = near;
+    return nearTier == null ? 0 : nearTier.size();
+  }
+
+  /** True when the cache has a near tier (configured, and not turned off by the expiry policy). */
+  public boolean hasNearTier() {
+    return near != null;
   }
 
   /** The statistics counters (also registered as the standard MXBean when enabled). */

@@ -37,4 +37,10 @@ public interface CellarCacheMXBean {
 
   /** Revisions the slowest open watch is behind the latest; 0 when none is open. */
   long getMaxWatcherLag();
+
+  /** Reads served by the near tier since the cache was created; 0 without a near tier. */
+  long getNearHits();
+
+  /** About how many decoded values the near tier holds; 0 without a near tier. */
+  long getNearEntries();
 }

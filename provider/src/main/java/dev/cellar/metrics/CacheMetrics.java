@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code entries}, {@code offheap.bytes} (in use), {@code offheap.reserved}, {@code
  *       offheap.max-bytes} (the budget), {@code revision}: the off-heap bucket's own figures, 0
  *       once the cache is closed;
- *   <li>{@code near.hits}: reads served by the near tier. Cellar has no near tier yet, so this
- *       gauge always reads 0;
+ *   <li>{@code near.hits} and {@code near.size}: reads served by the near tier (counted whatever
+ *       the statistics setting, and also included in {@code hits} while statistics are enabled),
+ *       and about how many values it holds; both 0 for a cache without a near tier;
  *   <li>{@code watchers.open} and {@code watchers.max-lag}: the open bucket watches, and how many
  *       revisions the slowest of them is behind the latest (0 when none is open);
  *   <li>{@code get} and {@code put}: timers of the JCache {@code get} and {@code put} calls,
@@ -62,7 +63,8 @@ public final class CacheMetrics implements MetricSet {
     map.put("offheap.reserved", live(engine, engine::bytesReserved));
     map.put("offheap.max-bytes", gauge(engine::maxBytes));
     map.put("revision", live(engine, engine::revision));
-    map.put("near.hits", gauge(() -> 0L));
+    map.put("near.hits", gauge(cellar::nearHits));
+    map.put("near.size", gauge(cellar::nearSize));
     map.put("watchers.open", gauge(bucket::openWatches));
     map.put("watchers.max-lag", live(engine, bucket::maxWatchLag));
     putTimer(map, "get", cellar.getTimer());

@@ -91,7 +91,9 @@ class CellarCacheBeanTest {
     CellarCacheMXBean bean =
         new dev.cellar.internal.management.CellarCacheBean(
             cache.unwrap(OffHeapBucket.class),
-            cache.unwrap(dev.cellar.internal.bucket.CacheBucket.class));
+            cache.unwrap(dev.cellar.internal.bucket.CacheBucket.class),
+            () -> 0L,
+            () -> 0L);
     cache.close();
     assertEquals(0, bean.getEntries());
     assertEquals(0, bean.getRecords());

@@ -1,6 +1,7 @@
 package dev.cellar.internal.config;
 
 import dev.cellar.CellarConfiguration;
+import java.util.Set;
 
 /**
  * The settings a configuration file can give one cache, all of them resolved: a cache's section
@@ -11,9 +12,17 @@ import dev.cellar.CellarConfiguration;
  * @param statistics whether JCache statistics are on
  * @param management whether the JCache configuration MXBean is registered
  * @param expiry the expiry policy
+ * @param nearCacheSize the near tier's size, 0 for none
+ * @param immutableTypes the records and enums declared immutable for the near tier
  */
 record CacheSettings(
-    long maxBytes, int history, boolean statistics, boolean management, ExpirySetting expiry) {
+    long maxBytes,
+    int history,
+    boolean statistics,
+    boolean management,
+    ExpirySetting expiry,
+    long nearCacheSize,
+    Set<Class<?>> immutableTypes) {
 
   /** What a cache gets when no file says otherwise: {@link CellarConfiguration}'s own defaults. */
   static final CacheSettings BUILT_IN = of(new CellarConfiguration<>());
@@ -24,27 +33,44 @@ record CacheSettings(
         configuration.getHistory(),
         configuration.isStatisticsEnabled(),
         configuration.isManagementEnabled(),
-        ExpirySetting.ETERNAL);
+        ExpirySetting.ETERNAL,
+        configuration.getNearCacheSize(),
+        configuration.getImmutableTypes());
   }
 
   CacheSettings withMaxBytes(long value) {
-    return new CacheSettings(value, history, statistics, management, expiry);
+    return new CacheSettings(
+        value, history, statistics, management, expiry, nearCacheSize, immutableTypes);
   }
 
   CacheSettings withHistory(int value) {
-    return new CacheSettings(maxBytes, value, statistics, management, expiry);
+    return new CacheSettings(
+        maxBytes, value, statistics, management, expiry, nearCacheSize, immutableTypes);
   }
 
   CacheSettings withStatistics(boolean value) {
-    return new CacheSettings(maxBytes, history, value, management, expiry);
+    return new CacheSettings(
+        maxBytes, history, value, management, expiry, nearCacheSize, immutableTypes);
   }
 
   CacheSettings withManagement(boolean value) {
-    return new CacheSettings(maxBytes, history, statistics, value, expiry);
+    return new CacheSettings(
+        maxBytes, history, statistics, value, expiry, nearCacheSize, immutableTypes);
   }
 
   CacheSettings withExpiry(ExpirySetting value) {
-    return new CacheSettings(maxBytes, history, statistics, management, value);
+    return new CacheSettings(
+        maxBytes, history, statistics, management, value, nearCacheSize, immutableTypes);
+  }
+
+  CacheSettings withNearCacheSize(long value) {
+    return new CacheSettings(
+        maxBytes, history, statistics, management, expiry, value, immutableTypes);
+  }
+
+  CacheSettings withImmutableTypes(Set<Class<?>> value) {
+    return new CacheSettings(
+        maxBytes, history, statistics, management, expiry, nearCacheSize, value);
   }
 
   /** Writes these settings into {@code configuration} and returns it. */
@@ -54,6 +80,8 @@ record CacheSettings(
         .setHistory(history)
         .setStatisticsEnabled(statistics)
         .setManagementEnabled(management)
-        .setExpiryPolicyFactory(expiry.factory());
+        .setExpiryPolicyFactory(expiry.factory())
+        .setNearCacheSize(nearCacheSize)
+        .setImmutableTypes(immutableTypes.toArray(new Class<?>[0]));
   }
 }

@@ -2,6 +2,7 @@ package dev.cellar.internal.config;
 
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
@@ -14,9 +15,10 @@ import org.jspecify.annotations.Nullable;
  * URIs, no file at all.
  *
  * <ul>
- *   <li>{@code cellar:default} ({@link #DEFAULT_URI}) and any other {@code cellar:} URI name no
- *       file: the manager gets the built-in defaults. Distinct {@code cellar:} URIs still give
- *       distinct managers.
+ *   <li>{@code cellar:default} ({@link #DEFAULT_URI}) names the file that the system property
+ *       {@value #DEFAULT_CONFIG_PROPERTY} gives (a URI of the kinds below), and none when it is not
+ *       set: the manager then gets the built-in defaults. Any other {@code cellar:} URI names no
+ *       file. Distinct {@code cellar:} URIs still give distinct managers.
  *   <li>{@code classpath:cellar.conf} or {@code classpath:/cellar.conf} names a resource of the
  *       manager's class loader. A URI without a scheme ({@code cellar.conf}) means the same, as it
  *       does in Hibernate's {@code hibernate.javax.cache.uri}.
@@ -27,6 +29,12 @@ import org.jspecify.annotations.Nullable;
 public final class ConfigLocation {
   /** The provider's default URI: no configuration file, every cache gets the built-in defaults. */
   public static final URI DEFAULT_URI = URI.create("cellar:default");
+
+  /**
+   * The system property naming the configuration file of the default cache manager, so that
+   * programs which only ever call {@code getCacheManager()} can still be configured.
+   */
+  public static final String DEFAULT_CONFIG_PROPERTY = "cellar.config";
 
   private static final String CELLAR_SCHEME = "cellar";
   private static final String CLASSPATH_SCHEME = "classpath";
@@ -47,7 +55,7 @@ public final class ConfigLocation {
       return classpathResource(uri, uri.getSchemeSpecificPart(), classLoader);
     }
     if (scheme.equalsIgnoreCase(CELLAR_SCHEME)) {
-      return null;
+      return uri.equals(DEFAULT_URI) ? defaultFile(classLoader) : null;
     }
     if (scheme.equalsIgnoreCase(CLASSPATH_SCHEME)) {
       return classpathResource(uri, uri.getSchemeSpecificPart(), classLoader);
@@ -68,6 +76,29 @@ public final class ConfigLocation {
               + " for none",
           e);
     }
+  }
+
+  private static @Nullable URL defaultFile(ClassLoader classLoader) {
+    String named = System.getProperty(DEFAULT_CONFIG_PROPERTY);
+    if (named == null || named.isBlank()) {
+      return null;
+    }
+    URI file;
+    try {
+      file = new URI(named.trim());
+    } catch (URISyntaxException e) {
+      throw new CacheException(
+          "the system property "
+              + DEFAULT_CONFIG_PROPERTY
+              + " = "
+              + named
+              + " is not a URI; name a file such as classpath:cellar.conf or file:/etc/cellar.conf",
+          e);
+    }
+    if (CELLAR_SCHEME.equalsIgnoreCase(file.getScheme())) {
+      return null;
+    }
+    return resolve(file, classLoader);
   }
 
   private static URL classpathResource(URI uri, String path, ClassLoader classLoader) {

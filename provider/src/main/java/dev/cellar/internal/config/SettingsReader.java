@@ -2,6 +2,7 @@ package dev.cellar.internal.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
@@ -9,15 +10,18 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.cellar.CellarConfiguration;
+import dev.cellar.internal.cache.ImmutableTypes;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import javax.cache.CacheException;
 import javax.cache.expiry.Duration;
 import org.jspecify.annotations.Nullable;
@@ -40,11 +44,13 @@ final class SettingsReader {
   static final String EXPIRY = "expiry";
   static final String POLICY = "policy";
   static final String DURATION = "duration";
+  static final String NEAR_CACHE_SIZE = "near-cache-size";
+  static final String IMMUTABLE_TYPES = "immutable-types";
 
   private static final List<String> SECTION_KEYS = List.of(DEFAULTS, CACHES, METRICS);
   private static final List<String> METRICS_KEYS = List.of(REGISTRY);
   private static final List<String> CACHE_KEYS =
-      List.of(MAX_BYTES, HISTORY, STATISTICS, MANAGEMENT, EXPIRY);
+      List.of(MAX_BYTES, HISTORY, STATISTICS, MANAGEMENT, EXPIRY, NEAR_CACHE_SIZE, IMMUTABLE_TYPES);
   private static final List<String> EXPIRY_KEYS = List.of(POLICY, DURATION);
 
   /** {@link CellarConfiguration#setHistory}'s bounds. */
@@ -64,6 +70,11 @@ final class SettingsReader {
   private static final String DURATION_RULE =
       "duration must be a positive length of time with a unit, such as 10 minutes, 30 s or 2 hours"
           + " (units ms, s, m, h, d or their long names; whole milliseconds at the finest)";
+  private static final String NEAR_CACHE_SIZE_RULE =
+      "near-cache-size must be a whole number of entries, 0 (no near tier) or more";
+  private static final String IMMUTABLE_TYPES_RULE =
+      "immutable-types must be a list of class names of records or enums, such as"
+          + " [\"com.acme.Price\", \"com.acme.Currency\"]";
   private static final String QUOTE_HINT =
       " (a cache name that holds '.' must be quoted: \"com.acme.Order\" { ... })";
 
@@ -72,16 +83,19 @@ final class SettingsReader {
 
   private final URI uri;
   private final String fileUrl;
+  private final ClassLoader classLoader;
 
   /**
    * A reader for the file that {@code uri} named and that was read from {@code url}.
    *
    * @param uri named in every error message, as the user wrote it
    * @param url tells the file's own lines from lines of files it includes
+   * @param classLoader loads the classes the file names (the cache manager's)
    */
-  SettingsReader(URI uri, URL url) {
+  SettingsReader(URI uri, URL url, ClassLoader classLoader) {
     this.uri = uri;
     this.fileUrl = url.toExternalForm();
+    this.classLoader = classLoader;
   }
 
   /**
@@ -156,6 +170,8 @@ final class SettingsReader {
             // Replaced whole, never merged key by key: a duration inherited from the defaults
             // would otherwise attach itself to a cache's "eternal".
             case EXPIRY -> settings.withExpiry(expiry(value, at));
+            case NEAR_CACHE_SIZE -> settings.withNearCacheSize(nearCacheSize(value, at));
+            case IMMUTABLE_TYPES -> settings.withImmutableTypes(immutableTypes(value, at));
             default -> throw unknownKey(value, at, CACHE_KEYS, unknownKeyHint);
           };
     }
@@ -189,6 +205,45 @@ final class SettingsReader {
       throw invalid(value, path, HISTORY_RULE);
     }
     return number.intValue();
+  }
+
+  private long nearCacheSize(ConfigValue value, List<String> path) {
+    Number number;
+    try {
+      number = value.atKey(VALUE).getNumber(VALUE);
+    } catch (ConfigException e) {
+      throw invalid(value, path, NEAR_CACHE_SIZE_RULE);
+    }
+    double asDouble = number.doubleValue();
+    if (asDouble != Math.rint(asDouble) || asDouble < 0 || asDouble >= 0x1p62) {
+      throw invalid(value, path, NEAR_CACHE_SIZE_RULE);
+    }
+    return number.longValue();
+  }
+
+  private Set<Class<?>> immutableTypes(ConfigValue value, List<String> path) {
+    if (value.valueType() != ConfigValueType.LIST) {
+      throw invalid(value, path, IMMUTABLE_TYPES_RULE);
+    }
+    Set<Class<?>> types = new LinkedHashSet<>();
+    for (ConfigValue element : (ConfigList) value) {
+      if (element.valueType() != ConfigValueType.STRING) {
+        throw invalid(element, path, IMMUTABLE_TYPES_RULE);
+      }
+      String name = (String) element.unwrapped();
+      Class<?> type;
+      try {
+        type = Class.forName(name, false, classLoader);
+      } catch (ClassNotFoundException | LinkageError e) {
+        throw invalid(element, path, "no class " + name + " on the cache manager's class path");
+      }
+      try {
+        types.add(ImmutableTypes.check(type));
+      } catch (IllegalArgumentException e) {
+        throw invalid(element, path, String.valueOf(e.getMessage()));
+      }
+    }
+    return types;
   }
 
   private boolean bool(ConfigValue value, List<String> path) {

@@ -9,11 +9,29 @@ import java.util.function.LongSupplier;
 public final class CellarCacheBean implements CellarCacheMXBean {
   private final OffHeapBucket engine;
   private final CacheBucket<?, ?> bucket;
+  private final LongSupplier nearHits;
+  private final LongSupplier nearEntries;
 
-  /** A bean over {@code engine} and its {@code bucket} view. */
-  public CellarCacheBean(OffHeapBucket engine, CacheBucket<?, ?> bucket) {
+  /** A bean over {@code engine}, its {@code bucket} view and the cache's near tier figures. */
+  public CellarCacheBean(
+      OffHeapBucket engine,
+      CacheBucket<?, ?> bucket,
+      LongSupplier nearHits,
+      LongSupplier nearEntries) {
     this.engine = engine;
     this.bucket = bucket;
+    this.nearHits = nearHits;
+    this.nearEntries = nearEntries;
+  }
+
+  @Override
+  public long getNearHits() {
+    return nearHits.getAsLong();
+  }
+
+  @Override
+  public long getNearEntries() {
+    return nearEntries.getAsLong();
   }
 
   @Override

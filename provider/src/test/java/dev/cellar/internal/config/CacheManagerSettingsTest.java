@@ -93,6 +93,44 @@ class CacheManagerSettingsTest {
     assertExpiry(expiry(sessions), Duration.ETERNAL, null, null);
   }
 
+  /** A record the near-tier test declares immutable in a file. */
+  public record Money(String currency, long cents) {}
+
+  @Test
+  void nearTierSettingsComeFromTheDefaultsAndTheCachesSections() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("near", ".conf");
+    try {
+      java.nio.file.Files.writeString(
+          file,
+          """
+          cellar {
+            defaults { near-cache-size = 500 }
+            caches {
+              prices { near-cache-size = 10000, immutable-types = ["%s", "java.time.DayOfWeek"] }
+              plain { near-cache-size = 0 }
+            }
+          }
+          """
+              .formatted(Money.class.getName()));
+      CacheManagerSettings settings =
+          CacheManagerSettings.load(file.toUri(), CacheManagerSettingsTest.class.getClassLoader());
+      assertEquals(500, settings.defaults().getNearCacheSize());
+      assertEquals(java.util.Set.of(), settings.defaults().getImmutableTypes());
+      assertEquals(10_000, settings.forCache("prices").getNearCacheSize());
+      assertEquals(
+          java.util.List.of(Money.class, java.time.DayOfWeek.class),
+          java.util.List.copyOf(settings.forCache("prices").getImmutableTypes()));
+      assertEquals(0, settings.forCache("plain").getNearCacheSize());
+      assertEquals(500, settings.forCache("undeclared").getNearCacheSize());
+      // A configuration given in code that cannot state a near tier takes the file's default.
+      var touched = new javax.cache.configuration.MutableConfiguration<String, String>();
+      touched.setStatisticsEnabled(true);
+      assertEquals(500, settings.applyDefaults(touched).getNearCacheSize());
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
+
   @Test
   void aCacheTheFileDoesNotDeclareGetsTheDefaults() {
     CacheManagerSettings settings = load("classpath:cellar/full.conf");

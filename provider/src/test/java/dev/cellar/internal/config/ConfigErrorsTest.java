@@ -23,7 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ConfigErrorsTest {
   private static final String POLICIES = "eternal, created, accessed, modified, touched";
-  private static final String CACHE_KEYS = "max-bytes, history, statistics, management, expiry";
+  private static final String CACHE_KEYS =
+      "max-bytes, history, statistics, management, expiry, near-cache-size, immutable-types";
+  private static final String NEAR_RULE =
+      "near-cache-size must be a whole number of entries, 0 (no near tier) or more";
+  private static final String TYPES_RULE =
+      "immutable-types must be a list of class names of records or enums, such as"
+          + " [\"com.acme.Price\", \"com.acme.Currency\"]";
   private static final String HISTORY_RULE =
       "history must be a whole number from 1 to 64 (records kept per key, the latest included)";
   private static final String MAX_BYTES_RULE =
@@ -130,7 +136,31 @@ class ConfigErrorsTest {
         arguments(
             "cellar.caches = [users]",
             "cellar.caches = [\"users\"]; caches must be an object: caches { ... }"),
-        arguments("cellar = true", "cellar = true; cellar must be an object: cellar { ... }"));
+        arguments("cellar = true", "cellar = true; cellar must be an object: cellar { ... }"),
+        arguments(
+            "cellar.defaults.near-cache-size = -1",
+            "cellar.defaults.near-cache-size = -1; " + NEAR_RULE),
+        arguments(
+            "cellar.defaults.near-cache-size = 2.5",
+            "cellar.defaults.near-cache-size = 2.5; " + NEAR_RULE),
+        arguments(
+            "cellar.defaults.near-cache-size = lots",
+            "cellar.defaults.near-cache-size = \"lots\"; " + NEAR_RULE),
+        arguments(
+            "cellar.defaults.immutable-types = \"java.time.Instant\"",
+            "cellar.defaults.immutable-types = \"java.time.Instant\"; " + TYPES_RULE),
+        arguments(
+            "cellar.defaults.immutable-types = [5]",
+            "cellar.defaults.immutable-types = 5; " + TYPES_RULE),
+        arguments(
+            "cellar.defaults.immutable-types = [\"com.acme.Missing\"]",
+            "cellar.defaults.immutable-types = \"com.acme.Missing\"; no class com.acme.Missing on"
+                + " the cache manager's class path"),
+        arguments(
+            "cellar.defaults.immutable-types = [\"java.util.ArrayList\"]",
+            "cellar.defaults.immutable-types = \"java.util.ArrayList\"; java.util.ArrayList"
+                + " cannot be declared immutable: only records and enums can (String, boxed"
+                + " primitives, UUID, BigInteger, BigDecimal and java.time values are built in)"));
   }
 
   @ParameterizedTest

@@ -98,6 +98,36 @@ class ConfigLocationTest {
   }
 
   @Test
+  void theDefaultUriReadsTheFileTheSystemPropertyNames() throws IOException {
+    Path file = Files.createTempFile("default", ".conf");
+    String before = System.getProperty(ConfigLocation.DEFAULT_CONFIG_PROPERTY);
+    try {
+      Files.writeString(file, "cellar { defaults { history = 7 }, caches { named {} } }");
+      System.setProperty(ConfigLocation.DEFAULT_CONFIG_PROPERTY, file.toUri().toString());
+      CacheManagerSettings settings = load(ConfigLocation.DEFAULT_URI, LOADER);
+      assertEquals(7, settings.defaults().getHistory());
+      assertEquals(java.util.Set.of("named"), settings.cacheNames());
+      // Only the default URI: another cellar: URI still names no file.
+      assertTrue(load(URI.create("cellar:other"), LOADER).cacheNames().isEmpty());
+
+      System.setProperty(ConfigLocation.DEFAULT_CONFIG_PROPERTY, "classpath:no-such.conf");
+      CacheException e =
+          assertThrows(CacheException.class, () -> load(ConfigLocation.DEFAULT_URI, LOADER));
+      assertEquals(
+          "Cellar configuration classpath:no-such.conf not found: no resource \"no-such.conf\" on"
+              + " the class path",
+          e.getMessage());
+    } finally {
+      if (before == null) {
+        System.clearProperty(ConfigLocation.DEFAULT_CONFIG_PROPERTY);
+      } else {
+        System.setProperty(ConfigLocation.DEFAULT_CONFIG_PROPERTY, before);
+      }
+      Files.delete(file);
+    }
+  }
+
+  @Test
   void aMissingResourceFails() {
     CacheException e =
         assertThrows(CacheException.class, () -> load(URI.create("classpath:/nope.conf"), LOADER));
