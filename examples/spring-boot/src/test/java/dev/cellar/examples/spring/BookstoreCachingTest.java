@@ -45,6 +45,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.RequestEntity;
 import org.springframework.http.ResponseEntity;
 
 /**
@@ -303,8 +305,27 @@ class BookstoreCachingTest {
       assertEquals(
           BookService.expectedRating(SPRING),
           http.getForObject("/books/{isbn}/rating", Integer.class, SPRING));
+      assertEquals(
+          BookService.expectedStock(SPRING),
+          http.getForObject("/books/{isbn}/stock", Integer.class, SPRING));
     }
     assertEquals(1, books.ratingComputations(SPRING));
+
+    try {
+      ResponseEntity<Book> repriced =
+          http.exchange(
+              RequestEntity.put("/books/{isbn}/price", EFFECTIVE_JAVA)
+                  .contentType(MediaType.APPLICATION_JSON)
+                  .body(new BigDecimal("12.50")),
+              Book.class);
+      assertEquals(HttpStatus.OK, repriced.getStatusCode());
+      Book expected = new Book(EFFECTIVE_JAVA, "Effective Java", new BigDecimal("12.50"));
+      assertEquals(expected, repriced.getBody());
+      assertEquals(expected, http.getForObject("/books/{isbn}", Book.class, EFFECTIVE_JAVA));
+      assertEquals(1, books.catalogueLookups(EFFECTIVE_JAVA));
+    } finally {
+      books.reprice(EFFECTIVE_JAVA, new BigDecimal("45.00"));
+    }
   }
 
   /** Three hits and two misses on the books cache, two puts, two catalogue lookups. */
