@@ -83,9 +83,8 @@ class ExecutableJarIT {
       names.sort(null);
       assertEquals(List.of("books", "ratings", "stock"), names, caches.toString());
 
-      // Two misses (the first call, the unknown ISBN) and one hit: the JCache statistics MXBean,
-      // read
-      // by Micrometer.
+      // Two misses (the first call, the unknown ISBN) and one hit, as Micrometer reads them from
+      // the JCache statistics MXBean.
       assertEquals(
           1.0, count(base + "/actuator/metrics/cache.gets?tag=cache:books&tag=result:hit"));
       assertEquals(
