@@ -20,8 +20,8 @@ import javax.cache.Caching;
 
 /**
  * The key-value view of a cache: create, update by revision, history, an atomic multi-key commit,
- * listing, and a watch with a wildcard. Run it with {@code mvn -B -q -pl examples -am verify -Ptour
- * -Dtour.main=...}, or from an IDE with {@code --add-exports
+ * listing, and a watch with a wildcard. Run it with {@code mvn -B -q -Ptour -DskipTests -pl
+ * examples -am verify -Dexample=BucketExample}, or from an IDE with {@code --add-exports
  * java.base/jdk.internal.misc=ALL-UNNAMED}.
  */
 public final class BucketExample {

@@ -19,8 +19,9 @@ import org.hibernate.stat.Statistics;
  * her books, her natural id and a cached query, updates her, bulk-updates her, and prints what each
  * step did to Hibernate's cache statistics, then every region as Hibernate and Cellar see it.
  *
- * <p>Run it with {@code mvn -B -q -pl examples/hibernate exec:exec}; the build gives the JVM the
- * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} flag Cellar needs.
+ * <p>Run it with {@code mvn -B -q -Ptour -DskipTests -pl examples/hibernate -am verify}; the build
+ * gives the JVM the {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} flag Cellar
+ * needs.
  */
 public final class HibernateExample {
   /** The author's e-mail address, her natural id. */
