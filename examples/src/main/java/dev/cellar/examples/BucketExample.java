@@ -11,6 +11,7 @@ import dev.cellar.Watcher;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
@@ -19,8 +20,8 @@ import javax.cache.Caching;
 
 /**
  * The key-value view of a cache: create, update by revision, history, an atomic multi-key commit,
- * listing, and a watch with a wildcard. Run it with {@code mvn -B -q -pl examples -am verify -Ptour
- * -Dtour.main=...}, or from an IDE with {@code --add-exports
+ * listing, and a watch with a wildcard. Run it with {@code mvn -B -q -Ptour -DskipTests -pl
+ * examples -am verify -Dexample=BucketExample}, or from an IDE with {@code --add-exports
  * java.base/jdk.internal.misc=ALL-UNNAMED}.
  */
 public final class BucketExample {
@@ -80,13 +81,16 @@ public final class BucketExample {
         for (BucketEntry<String, String> entry : bucket.history("orders.1001.status")) {
           out.println("  " + entry.revision() + " " + entry.operation() + " " + entry.value());
         }
-        BucketEntry<String, String> atPaid = bucket.get("orders.1001.status", paid);
+        BucketEntry<String, String> atPaid =
+            Objects.requireNonNull(bucket.get("orders.1001.status", paid));
         out.println("value at revision " + paid + ": " + atPaid.value());
-        out.println("latest: " + bucket.get("orders.1001.status").value() + " at " + shipped);
+        BucketEntry<String, String> latest =
+            Objects.requireNonNull(bucket.get("orders.1001.status"));
+        out.println("latest: " + latest.value() + " at " + shipped);
 
         // Move order 1001 to "delivered" and record the delivery, only if nobody changed the
         // status since we read it: both writes happen, with consecutive revisions, or neither.
-        long statusRevision = bucket.get("orders.1001.status").revision();
+        long statusRevision = latest.revision();
         CommitResult moved =
             bucket
                 .atomic()

@@ -19,9 +19,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * and gets with revisions, compare-and-set by revision, delete and history, a watch cursor, and
  * eviction keeping the bucket within its budget. Runs in well under a second.
  *
- * <p>Run it with {@code mvn -B -q -Ptour -DskipTests -pl examples -am verify
- * -Dtour.main=dev.cellar.examples.EngineTour} (the JVM needs {@code --add-exports
- * java.base/jdk.internal.misc=ALL-UNNAMED}, which the build passes).
+ * <p>Run it with {@code mvn -B -q -Ptour -DskipTests -pl examples -am verify -Dexample=EngineTour}
+ * (the JVM needs {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}, which the build
+ * passes).
  */
 public final class EngineTour {
   /** The tour's byte budget: small, so that filling it takes a moment. */
