@@ -51,6 +51,10 @@ public class NearTierBenchmark {
   @Param({"100000"})
   public int entries;
 
+  /** The near tier's size as a percentage of the entries. */
+  @Param({"10"})
+  public int nearPercent;
+
   /** Characters per value. */
   @Param({"100"})
   public int valueLength;
@@ -86,7 +90,7 @@ public class NearTierBenchmark {
           case "cellar-near" ->
               new CellarConfiguration<String, String>()
                   .setMaxBytes(256L << 20)
-                  .setNearCacheSize(entries / 10);
+                  .setNearCacheSize(Math.max(1L, (long) entries * nearPercent / 100));
           case "caffeine" -> new MutableConfiguration<>();
           default -> throw new IllegalArgumentException("unknown contender " + contender);
         };

@@ -39,6 +39,7 @@ class SharedRegistryTest {
           "offheap.max-bytes",
           "revision",
           "near.hits",
+          "near.size",
           "watchers.open",
           "watchers.max-lag");
 

@@ -23,11 +23,8 @@ public final class KeyLocks {
 
   /** The stripe index of the key in {@code length} bytes of {@code key}. */
   static int stripe(DirectBuffer key, int length) {
-    int hash = 0x811C9DC5;
-    for (int i = 0; i < length; i++) {
-      hash = (hash ^ key.getByte(i)) * 0x01000193;
-    }
-    return (hash ^ (hash >>> 16)) & (STRIPES - 1);
+    // Eight bytes at a time: every JCache write hashes its key here before the engine does.
+    return KeyBytesHash.hash(key, 0, length) & (STRIPES - 1);
   }
 
   /** The stripe index (0 to 1023) of the key in {@code length} bytes of {@code key}. */
