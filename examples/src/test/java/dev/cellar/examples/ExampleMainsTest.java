@@ -20,6 +20,7 @@ class ExampleMainsTest {
         "StatisticsExample       | gets 6, hits 4, misses 2, puts 3, removals 1",
         "EntryProcessorExample   | 2 threads x 1000 increments on likes -> 2000",
         "BucketExample           | atomic commit: ok=true, last revision 8",
+        "NearTierExample         | near hits 2 of 4 hits",
       })
   void mainPrints(String example, String line) throws Exception {
     Method main = Class.forName("dev.cellar.examples." + example).getMethod("main", String[].class);
