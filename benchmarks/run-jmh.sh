@@ -68,7 +68,8 @@ run_jmh() {
         -rf csv -rff "$part" "$@" 2>&1 | tee -a "$log" || status=$?
       # Another JMH run on this machine (another worktree's) holds /tmp/jmh.lock: running beside
       # it would spoil both measurements, so wait for it rather than pass -Djmh.ignoreLock.
-      if tail -n +"$((mark + 1))" "$log" | grep -q 'Unable to acquire the JMH lock'; then
+      # grep reads to the end (no -q), so that tail never dies of SIGPIPE under pipefail.
+      if tail -n +"$((mark + 1))" "$log" | grep 'Unable to acquire the JMH lock' > /dev/null; then
         echo "== another JMH run holds the lock; waiting 20 s" | tee -a "$log"
         sleep 20
         waited=$((waited + 20))
