@@ -27,8 +27,10 @@ case "$mode" in
     ;;
 esac
 
+groups=('dev.cellar.benchmarks.EngineBenchmark')
+
 source "$(dirname "$0")/run-jmh.sh"
-run_jmh engine "Engine benchmark" 'dev.cellar.benchmarks.EngineBenchmark' chm "" "$@"
+run_jmh engine "Engine benchmark" chm "" "$@"
 
 echo
 echo "== summary ($summary)"

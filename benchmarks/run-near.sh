@@ -10,8 +10,9 @@ set -euo pipefail
 
 mode=quick
 settings=(-f 1 -wi 2 -w 1s -i 3 -r 2s)
+groups=('dev.cellar.benchmarks.NearTierBenchmark')
 source "$(dirname "$0")/run-jmh.sh"
-run_jmh near "Near tier benchmark" 'dev.cellar.benchmarks.NearTierBenchmark' caffeine \
+run_jmh near "Near tier benchmark" caffeine \
   "ratios are to caffeine (Caffeine's JCache; a String value is returned as it is), measured in this run" "$@"
 
 echo
