@@ -471,12 +471,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     @SuppressWarnings("unchecked")
     V old = (V) previous[0];
     if (stats) {
-      statistics.getTime(System.nanoTime() - start);
-      if (old == null) {
-        statistics.misses(1);
-      } else {
-        statistics.hits(1);
-      }
+      statistics.read(old != null, System.nanoTime() - start);
       if (stored) {
         statistics.puts(1);
         statistics.putTime(System.nanoTime() - start);
@@ -647,12 +642,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         statistics.removals(1);
         statistics.removeTime(System.nanoTime() - start);
       }
-      statistics.getTime(System.nanoTime() - start);
-      if (hit[0]) {
-        statistics.hits(1);
-      } else {
-        statistics.misses(1);
-      }
+      statistics.read(hit[0], System.nanoTime() - start);
     }
     return removed;
   }
@@ -678,13 +668,10 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     @SuppressWarnings("unchecked")
     V old = (V) previous[0];
     if (stats) {
-      statistics.getTime(System.nanoTime() - start);
+      statistics.read(old != null, System.nanoTime() - start);
       if (old != null) {
-        statistics.hits(1);
         statistics.removals(1);
         statistics.removeTime(System.nanoTime() - start);
-      } else {
-        statistics.misses(1);
       }
     }
     return old;
@@ -722,12 +709,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         statistics.puts(1);
         statistics.putTime(System.nanoTime() - start);
       }
-      statistics.getTime(System.nanoTime() - start);
-      if (hit[0]) {
-        statistics.hits(1);
-      } else {
-        statistics.misses(1);
-      }
+      statistics.read(hit[0], System.nanoTime() - start);
     }
     return replaced;
   }
@@ -750,13 +732,10 @@ public final class CellarCache<K, V> implements Cache<K, V> {
               return store(scratch, true, scratch.info.revision());
             });
     if (stats) {
-      statistics.getTime(System.nanoTime() - start);
+      statistics.read(replaced, System.nanoTime() - start);
       if (replaced) {
         statistics.puts(1);
-        statistics.hits(1);
         statistics.putTime(System.nanoTime() - start);
-      } else {
-        statistics.misses(1);
       }
     }
     return replaced;
@@ -783,13 +762,10 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     @SuppressWarnings("unchecked")
     V old = (V) previous[0];
     if (stats) {
-      statistics.getTime(System.nanoTime() - start);
+      statistics.read(old != null, System.nanoTime() - start);
       if (old != null) {
-        statistics.hits(1);
         statistics.puts(1);
         statistics.putTime(System.nanoTime() - start);
-      } else {
-        statistics.misses(1);
       }
     }
     return old;
@@ -911,12 +887,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
           null,
           (scratch, existed) -> {
             if (stats) {
-              if (existed) {
-                statistics.hits(1);
-              } else {
-                statistics.misses(1);
-              }
-              statistics.getTime(System.nanoTime() - start);
+              statistics.read(existed, System.nanoTime() - start);
             }
             long applyStart = stats ? System.nanoTime() : 0;
             V current = existed ? codec.decodeValue(scratch.read, scratch.readLength) : null;

@@ -33,7 +33,6 @@ import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryExpiredListener;
-import javax.cache.event.CacheEntryListenerException;
 import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.expiry.AccessedExpiryPolicy;
@@ -285,7 +284,7 @@ class NearTierTest {
   @Test
   void anExpiredValueIsNotServedAndExpiresAsWithoutTheTier() {
     TestClock clock = new TestClock(1_000_000L);
-    ExpiredRecorder expired = new ExpiredRecorder();
+    EventRecorder<String> expired = new EventRecorder<>();
     Cache<String, String> cache =
         manager.createCache(
             "expiry",
@@ -310,7 +309,7 @@ class NearTierTest {
     assertEquals(2, statistics.getCacheHits());
     assertEquals(1, statistics.getCacheMisses());
     assertEquals(1, statistics.getCacheExpirations());
-    assertEquals(List.of("EXPIRED k=v old=v"), expired.seen);
+    assertEquals(List.of("CREATED k=v old=null", "EXPIRED k=v old=v"), expired.seen);
   }
 
   @Test
@@ -375,7 +374,7 @@ class NearTierTest {
   /** One fixed sequence of calls; returns every event seen and the final statistics. */
   private List<String> runScript(String name, long nearSize) {
     TestClock clock = new TestClock(5_000_000L);
-    EventRecorder events = new EventRecorder();
+    EventRecorder<Long> events = new EventRecorder<>();
     Cache<String, Long> cache =
         manager.createCache(
             name,
@@ -453,36 +452,16 @@ class NearTierTest {
     assertEquals(10L, cellar(cache).statistics().getCacheHits(), "near hits are hits too");
   }
 
-  /** Records expired events as text. */
-  static final class ExpiredRecorder implements CacheEntryExpiredListener<String, String> {
-    final List<String> seen = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events)
-        throws CacheEntryListenerException {
-      for (CacheEntryEvent<? extends String, ? extends String> event : events) {
-        seen.add(
-            event.getEventType()
-                + " "
-                + event.getKey()
-                + "="
-                + event.getValue()
-                + " old="
-                + event.getOldValue());
-      }
-    }
-  }
-
   /** Records every event as text, in order. */
-  static final class EventRecorder
-      implements CacheEntryCreatedListener<String, Long>,
-          CacheEntryUpdatedListener<String, Long>,
-          CacheEntryRemovedListener<String, Long>,
-          CacheEntryExpiredListener<String, Long> {
+  static final class EventRecorder<V>
+      implements CacheEntryCreatedListener<String, V>,
+          CacheEntryUpdatedListener<String, V>,
+          CacheEntryRemovedListener<String, V>,
+          CacheEntryExpiredListener<String, V> {
     final List<String> seen = new CopyOnWriteArrayList<>();
 
-    private void record(Iterable<CacheEntryEvent<? extends String, ? extends Long>> events) {
-      for (CacheEntryEvent<? extends String, ? extends Long> event : events) {
+    private void record(Iterable<CacheEntryEvent<? extends String, ? extends V>> events) {
+      for (CacheEntryEvent<? extends String, ? extends V> event : events) {
         seen.add(
             event.getEventType()
                 + " "
@@ -495,22 +474,22 @@ class NearTierTest {
     }
 
     @Override
-    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends Long>> events) {
+    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends V>> events) {
       record(events);
     }
 
     @Override
-    public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends Long>> events) {
+    public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends V>> events) {
       record(events);
     }
 
     @Override
-    public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends Long>> events) {
+    public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends V>> events) {
       record(events);
     }
 
     @Override
-    public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends Long>> events) {
+    public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends V>> events) {
       record(events);
     }
   }

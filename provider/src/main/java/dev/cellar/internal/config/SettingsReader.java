@@ -193,30 +193,26 @@ final class SettingsReader {
   }
 
   private int history(ConfigValue value, List<String> path) {
-    Number number;
-    try {
-      number = value.atKey(VALUE).getNumber(VALUE);
-    } catch (ConfigException e) {
-      throw invalid(value, path, HISTORY_RULE);
-    }
-    // Typesafe's getInt would quietly truncate 4.5 to 4.
-    double asDouble = number.doubleValue();
-    if (asDouble != Math.rint(asDouble) || asDouble < MIN_HISTORY || asDouble > MAX_HISTORY) {
-      throw invalid(value, path, HISTORY_RULE);
-    }
-    return number.intValue();
+    return (int) wholeNumber(value, path, MIN_HISTORY, MAX_HISTORY, HISTORY_RULE);
   }
 
   private long nearCacheSize(ConfigValue value, List<String> path) {
+    return wholeNumber(value, path, 0, Math.nextDown(0x1p62), NEAR_CACHE_SIZE_RULE);
+  }
+
+  /** A whole number from {@code min} to {@code max}, or the {@code rule} as the error. */
+  private long wholeNumber(
+      ConfigValue value, List<String> path, double min, double max, String rule) {
     Number number;
     try {
       number = value.atKey(VALUE).getNumber(VALUE);
     } catch (ConfigException e) {
-      throw invalid(value, path, NEAR_CACHE_SIZE_RULE);
+      throw invalid(value, path, rule);
     }
+    // Typesafe's getInt would quietly truncate 4.5 to 4.
     double asDouble = number.doubleValue();
-    if (asDouble != Math.rint(asDouble) || asDouble < 0 || asDouble >= 0x1p62) {
-      throw invalid(value, path, NEAR_CACHE_SIZE_RULE);
+    if (asDouble != Math.rint(asDouble) || asDouble < min || asDouble > max) {
+      throw invalid(value, path, rule);
     }
     return number.longValue();
   }

@@ -55,6 +55,21 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
     getNanos.add(nanos);
   }
 
+  /**
+   * Counts one read that a JCache operation made of its key: a hit or a miss, and its time.
+   *
+   * @param hit whether the key had a live value
+   * @param nanos the operation's time so far, counted as get time
+   */
+  public void read(boolean hit, long nanos) {
+    if (hit) {
+      hits.add(1);
+    } else {
+      misses.add(1);
+    }
+    getNanos.add(nanos);
+  }
+
   /** Adds time spent in a put, nanoseconds. */
   public void putTime(long nanos) {
     putNanos.add(nanos);
