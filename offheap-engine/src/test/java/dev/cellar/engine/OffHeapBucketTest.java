@@ -362,6 +362,49 @@ class OffHeapBucketTest {
   }
 
   @Test
+  void keysReadBetweenEvictionsSurviveThem() {
+    assertEquals(10, hotKeysLeftAfterColdFill(true), "read between evictions: all kept");
+    assertEquals(0, hotKeysLeftAfterColdFill(false), "never read: all evicted");
+  }
+
+  /**
+   * Fills the bucket past its budget, writes 10 hot keys, then 20,000 cold ones, reading the hot
+   * ones every 100 writes if asked. The first fill lets the index reach its final size: growing it
+   * takes a whole page, which empties a page whatever its records' counts.
+   */
+  private int hotKeysLeftAfterColdFill(boolean readHotKeys) {
+    OffHeapBucket bucket = bucket(BucketConfig.builder().maxBytes(2 << 20));
+    UnsafeBuffer value = new UnsafeBuffer(new byte[1000]);
+    ExpandableArrayBuffer destination = new ExpandableArrayBuffer(1000);
+    for (int i = 0; i < 5_000; i++) {
+      UnsafeBuffer k = utf8("first-" + i);
+      bucket.put(k, 0, k.capacity(), value, 0, 1000, 0);
+    }
+    List<UnsafeBuffer> hot = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      UnsafeBuffer k = utf8("hot-" + i);
+      hot.add(k);
+      bucket.put(k, 0, k.capacity(), value, 0, 1000, 0);
+    }
+    for (int i = 0; i < 20_000; i++) {
+      if (readHotKeys && i % 100 == 0) {
+        for (UnsafeBuffer k : hot) {
+          assertEquals(1000, bucket.get(k, 0, k.capacity(), destination, 0, null), "at " + i);
+        }
+      }
+      UnsafeBuffer k = utf8("cold-" + i);
+      bucket.put(k, 0, k.capacity(), value, 0, 1000, 0);
+    }
+    assertTrue(bucket.evictions() > 20_000, "evictions: " + bucket.evictions());
+    int left = 0;
+    for (UnsafeBuffer k : hot) {
+      left += bucket.containsKey(k, 0, k.capacity()) ? 1 : 0;
+    }
+    bucket.close();
+    return left;
+  }
+
+  @Test
   void clearDropsEverythingWithoutRevisions() {
     OffHeapBucket bucket = bucket(2);
     long empty = bucket.bytesInUse();

@@ -136,4 +136,72 @@ class RegressionTest {
       assertEquals(expiring, events.stream().filter("EXPIRE"::equals).count());
     }
   }
+
+  /**
+   * A read bumped the record's CLOCK frequency byte in the page after its optimistic stamp had
+   * validated. A writer could free the page in that gap and reuse it for another size class, so the
+   * byte landed inside another key's value: the stress test saw a torn value under load. Reads now
+   * write nothing off-heap; this pins that down byte for byte over every registered page.
+   */
+  @Test
+  void readsWriteNothingOffHeap() {
+    CachedEpochClock clock = new CachedEpochClock();
+    clock.update(1_700_000_000_000L);
+    try (OffHeapBucket bucket =
+        new OffHeapBucket(
+            BucketConfig.builder()
+                .maxBytes(BucketConfig.MIN_MAX_BYTES)
+                .segments(1)
+                .history(3)
+                .sweepIntervalMillis(0)
+                .clock(clock)
+                .build())) {
+      UnsafeBuffer key = new UnsafeBuffer(new byte[8]);
+      for (int i = 0; i < 200; i++) {
+        key.putLong(0, i);
+        bucket.put(key, 0, 8, VALUE, 0, 5, i % 2 == 0 ? 0 : clock.time() + 60_000);
+        bucket.put(key, 0, 8, VALUE, 0, 4, 0);
+      }
+      List<byte[]> before = pageBytes(bucket);
+
+      org.agrona.ExpandableArrayBuffer destination = new org.agrona.ExpandableArrayBuffer(16);
+      RecordInfo info = new RecordInfo();
+      for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < 210; i++) {
+          key.putLong(0, i);
+          bucket.get(key, 0, 8, destination, 0, info);
+          bucket.containsKey(key, 0, 8);
+          bucket.latest(key, 0, 8, r -> r.valueBytes());
+          bucket.history(key, 0, 8, r -> r.valueBytes());
+          bucket.atRevision(key, 0, 8, 1 + i, r -> r.valueBytes());
+        }
+        EntryCursor entries = bucket.entries();
+        while (entries.next()) {
+          entries.current().valueBytes();
+        }
+      }
+
+      List<byte[]> after = pageBytes(bucket);
+      assertEquals(before.size(), after.size(), "registered pages");
+      for (int page = 0; page < before.size(); page++) {
+        assertTrue(java.util.Arrays.equals(before.get(page), after.get(page)), "page " + page);
+      }
+      key.putLong(0, 7);
+      assertEquals(4, bucket.get(key, 0, 8, destination, 0, info), "a value is still read");
+      assertEquals(16, info.revision());
+    }
+  }
+
+  private static List<byte[]> pageBytes(OffHeapBucket bucket) {
+    List<byte[]> pages = new ArrayList<>();
+    for (int id = 1; id < 4096; id++) {
+      UnsafeBuffer page = bucket.context().pageTable.buffer(id);
+      if (page != null) {
+        byte[] copy = new byte[page.capacity()];
+        page.getBytes(0, copy);
+        pages.add(copy);
+      }
+    }
+    return pages;
+  }
 }

@@ -25,7 +25,7 @@ package dev.cellar.engine.internal;
  *  +---------------------------------------------------------------+
  *  |                         Value length                          | 40
  *  +---------------+---------------+-------------------------------+
- *  |   Operation   |   Frequency   |          Size class           | 44
+ *  |   Operation   |   Reserved    |          Size class           | 44
  *  +---------------+---------------+-------------------------------+
  *  |                          Key bytes                           ...48
  *  +---------------------------------------------------------------+
@@ -49,15 +49,15 @@ public final class RecordDescriptor {
   public static final int KEY_LENGTH_OFFSET = 36;
   public static final int VALUE_LENGTH_OFFSET = 40;
   public static final int OPERATION_OFFSET = 44;
-  public static final int FREQUENCY_OFFSET = 45;
+
+  /** Zero; the CLOCK frequency that was here moved to {@link AccessCounts}. */
+  public static final int RESERVED_OFFSET = 45;
+
   public static final int SIZE_CLASS_OFFSET = 46;
   public static final int HEADER_LENGTH = 48;
 
   /** Size class marker of a record stored in a buffer of its own. */
   public static final int LARGE_CLASS = 0xFFFF;
-
-  /** The frequency byte saturates here; CLOCK decrements it once per pass of the hand. */
-  public static final int MAX_FREQUENCY = 3;
 
   private RecordDescriptor() {}
 

@@ -1,12 +1,12 @@
 package dev.cellar.engine.internal;
 
 import static dev.cellar.engine.internal.RecordDescriptor.EXPIRE_AT_OFFSET;
-import static dev.cellar.engine.internal.RecordDescriptor.FREQUENCY_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.HEADER_LENGTH;
 import static dev.cellar.engine.internal.RecordDescriptor.KEY_HASH_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.KEY_LENGTH_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.OPERATION_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.PREVIOUS_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.RESERVED_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.REVISION_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.VALUE_LENGTH_OFFSET;
 
@@ -53,16 +53,6 @@ public final class Records {
     return page.getByte(offset + OPERATION_OFFSET);
   }
 
-  /** The CLOCK frequency byte of the record. */
-  public static int frequency(UnsafeBuffer page, int offset) {
-    return page.getByte(offset + FREQUENCY_OFFSET);
-  }
-
-  /** Sets the CLOCK frequency byte of the record. */
-  public static void frequency(UnsafeBuffer page, int offset, int frequency) {
-    page.putByte(offset + FREQUENCY_OFFSET, (byte) frequency);
-  }
-
   /**
    * Writes every header field but the revision, which the writer stores last with release semantics
    * once the key and value bytes are in place.
@@ -77,7 +67,6 @@ public final class Records {
       int keyLength,
       int valueLength,
       int op,
-      int frequency,
       int sizeClass) {
     page.putLong(offset + EXPIRE_AT_OFFSET, expireAt);
     page.putLong(offset + PREVIOUS_OFFSET, previous);
@@ -86,7 +75,7 @@ public final class Records {
     page.putInt(offset + KEY_LENGTH_OFFSET, keyLength);
     page.putInt(offset + VALUE_LENGTH_OFFSET, valueLength);
     page.putByte(offset + OPERATION_OFFSET, (byte) op);
-    page.putByte(offset + FREQUENCY_OFFSET, (byte) frequency);
+    page.putByte(offset + RESERVED_OFFSET, (byte) 0);
     page.putShort(offset + RecordDescriptor.SIZE_CLASS_OFFSET, (short) sizeClass);
   }
 

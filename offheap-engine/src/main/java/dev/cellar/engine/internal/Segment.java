@@ -2,7 +2,6 @@ package dev.cellar.engine.internal;
 
 import static dev.cellar.engine.internal.RecordDescriptor.EXPIRE_AT_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.HEADER_LENGTH;
-import static dev.cellar.engine.internal.RecordDescriptor.MAX_FREQUENCY;
 import static dev.cellar.engine.internal.RecordDescriptor.PREVIOUS_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.REVISION_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.WRITE_TIME_OFFSET;
@@ -54,6 +53,10 @@ public final class Segment {
   private final RecordView previousView = new RecordView();
   private final RecordView recordView = new RecordView();
   volatile UnsafeBuffer table;
+
+  /** CLOCK frequencies, one per slot of {@link #table}; replaced with it. */
+  AccessCounts counts;
+
   private long tableCost;
 
   /** The pooled page the index table lives in, or null for a table of its own. */
@@ -93,6 +96,7 @@ public final class Segment {
     }
     this.initialTable = initial;
     this.table = initial;
+    this.counts = new AccessCounts(slots);
     this.tableCost = initialTableCost;
     int ringLength = markerRingLength(budget.limit());
     long ringCost = DirectMemory.cost(ringLength);
@@ -195,16 +199,22 @@ public final class Segment {
         }
         if (recordKeyLength == keyLength
             && Records.keyEquals(page, offset, key, keyOffset, keyLength)) {
-          return copyValue(
-              page,
-              offset,
-              keyLength,
-              valueLength,
-              destination,
-              destinationOffset,
-              info,
-              now,
-              stamp);
+          int result =
+              copyValue(
+                  page,
+                  offset,
+                  keyLength,
+                  valueLength,
+                  destination,
+                  destinationOffset,
+                  info,
+                  now,
+                  stamp);
+          if (result >= 0) {
+            // Heap memory, masked to its size: a bump by a reader whose stamp fails only blurs.
+            counts.increment(slot);
+          }
+          return result;
         }
       }
       slot = (slot + 1) & mask;
@@ -253,14 +263,6 @@ public final class Segment {
           page.getLong(offset + WRITE_TIME_OFFSET),
           expireAt,
           valueLength);
-    }
-    if (stamp == 0 || lock.validate(stamp)) {
-      // Racy on purpose: the byte lives in the buffer we read, whose layout never changes, so a
-      // lost or late increment only blurs the frequency estimate.
-      int frequency = Records.frequency(page, offset);
-      if (frequency < MAX_FREQUENCY) {
-        Records.frequency(page, offset, frequency + 1);
-      }
     }
     return valueLength;
   }
@@ -598,7 +600,6 @@ public final class Segment {
         keyLength,
         valueLength,
         op.code(),
-        op == RecordOp.PUT ? 1 : 0,
         allocator.pageOf(ref).sizeClass);
     page.putBytes(offset + HEADER_LENGTH, key, keyOffset, keyLength);
     if (value != null && valueLength > 0) {
@@ -609,10 +610,15 @@ public final class Segment {
     boolean wasLive = head != RecordRefs.NONE && opOf(head) == RecordOp.PUT.code();
     int hint = op == RecordOp.PUT ? expiryHint(expireAt) : 0;
     if (head == RecordRefs.NONE) {
-      SegmentIndex.set(table, SegmentIndex.emptySlot(table, hash), hash, hint, ref);
+      int slot = SegmentIndex.emptySlot(table, hash);
+      SegmentIndex.set(table, slot, hash, hint, ref);
+      counts.set(slot, op == RecordOp.PUT ? 1 : 0);
       keys++;
     } else {
-      SegmentIndex.update(table, SegmentIndex.slotOfRef(table, hash, head), hint, ref);
+      int slot = SegmentIndex.slotOfRef(table, hash, head);
+      SegmentIndex.update(table, slot, hint, ref);
+      // A rewritten value keeps what its key earned; a marker's count means nothing.
+      counts.set(slot, op == RecordOp.PUT ? Math.max(1, counts.get(slot)) : 0);
     }
     recordCount++;
     liveCount += (op == RecordOp.PUT ? 1 : 0) - (wasLive ? 1 : 0);
@@ -712,7 +718,7 @@ public final class Segment {
     if (opOf(head) == RecordOp.PUT.code()) {
       liveCount--;
     }
-    SegmentIndex.remove(table, slot);
+    SegmentIndex.remove(table, slot, counts);
     keys--;
     freeChain(head);
     maybeShrink();
@@ -914,6 +920,7 @@ public final class Segment {
         throw new IllegalStateException("direct memory exhausted while clearing");
       }
       table = fresh;
+      counts = new AccessCounts(initialSlots);
       tableGeneration++;
     } finally {
       lock.unlockWrite(stamp);
@@ -1032,19 +1039,19 @@ public final class Segment {
     if (fresh == null) {
       return false;
     }
+    AccessCounts oldCounts = counts;
+    AccessCounts freshCounts = new AccessCounts(slots);
     for (int slot = 0; slot < SegmentIndex.capacity(old); slot++) {
       long ref = SegmentIndex.ref(old, slot);
       if (ref != RecordRefs.NONE) {
         int hash = SegmentIndex.hash(old, slot);
-        SegmentIndex.set(
-            fresh,
-            SegmentIndex.emptySlot(fresh, hash),
-            hash,
-            SegmentIndex.expiryHint(old, slot),
-            ref);
+        int freshSlot = SegmentIndex.emptySlot(fresh, hash);
+        SegmentIndex.set(fresh, freshSlot, hash, SegmentIndex.expiryHint(old, slot), ref);
+        freshCounts.set(freshSlot, oldCounts.get(slot));
       }
     }
     table = fresh;
+    counts = freshCounts;
     tableGeneration++;
     releaseTable(old, oldTablePage, oldCost);
     return true;

@@ -6,6 +6,7 @@ import static dev.cellar.engine.internal.IndexDescriptor.REF_OFFSET;
 import static dev.cellar.engine.internal.IndexDescriptor.SLOT_LENGTH;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Slot arithmetic over one index table (see {@link IndexDescriptor}): linear probing and
@@ -89,6 +90,11 @@ public final class SegmentIndex {
 
   /** Empties {@code slot} and shifts later members of its run back so lookups stay correct. */
   public static void remove(UnsafeBuffer table, int slot) {
+    remove(table, slot, null);
+  }
+
+  /** Like {@link #remove(UnsafeBuffer, int)}, moving each shifted member's count with it. */
+  static void remove(UnsafeBuffer table, int slot, @Nullable AccessCounts counts) {
     int mask = capacity(table) - 1;
     int hole = slot;
     int next = (hole + 1) & mask;
@@ -104,10 +110,16 @@ public final class SegmentIndex {
           hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
       if (!homeBetween) {
         set(table, hole, hash, expiryHint(table, next), ref);
+        if (counts != null) {
+          counts.set(hole, counts.get(next));
+        }
         hole = next;
       }
       next = (next + 1) & mask;
     }
     set(table, hole, 0, 0, RecordRefs.NONE);
+    if (counts != null) {
+      counts.set(hole, 0);
+    }
   }
 }

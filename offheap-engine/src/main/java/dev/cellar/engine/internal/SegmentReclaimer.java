@@ -17,12 +17,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Makes room in one segment when its budget is reached. Called under the segment's write lock.
  *
  * <p>To get a chunk of a size class it first runs a CLOCK hand over that class's chunks: old
- * history versions are freed at once; a latest record whose frequency byte is above zero has it
- * decremented and survives; otherwise a marker is forgotten (no revision, as purge-deletes does)
- * and a value is evicted: its key's latest record becomes an EVICT marker (EXPIRE if its time has
- * come) in the segment's {@link MarkerRing}, with a new, journaled revision, and the value's chunk
- * is free at once. When the class has no pages, or the hand frees nothing, a whole page (or large
- * buffer) is emptied the same way.
+ * history versions are freed at once; a marker is forgotten (no revision, as purge-deletes does); a
+ * value whose slot's {@link AccessCounts} count is above zero has it decremented and survives;
+ * otherwise the value is evicted: its key's latest record becomes an EVICT marker (EXPIRE if its
+ * time has come) in the segment's {@link MarkerRing}, with a new, journaled revision, and the
+ * value's chunk is free at once. When the class has no pages, or the hand frees nothing, a whole
+ * page (or large buffer) is emptied the same way.
  *
  * <p>The key being written is protected: its latest record is never a victim of its own write.
  */
@@ -109,7 +109,7 @@ final class SegmentReclaimer {
     for (SlabPage page : pages) {
       chunks += page.bumped;
     }
-    long budget = (RecordDescriptor.MAX_FREQUENCY + 2) * chunks;
+    long budget = (AccessCounts.MAX + 2) * chunks;
     boolean progress = false;
     for (long visit = 0; visit < budget && !pages.isEmpty(); visit++) {
       if (handPage[sizeClass] >= pages.size()) {
@@ -153,14 +153,13 @@ final class SegmentReclaimer {
     if (ref == protectedHead) {
       return false;
     }
-    int frequency = Records.frequency(page, offset);
-    if (frequency > 0) {
-      Records.frequency(page, offset, frequency - 1);
-      return false;
-    }
     if (Records.op(page, offset) != RecordOp.PUT.code()) {
       segment.forgetKey(slot);
       return true;
+    }
+    if (segment.counts.get(slot) > 0) {
+      segment.counts.decrement(slot);
+      return false;
     }
     long now = segment.context.clock.time();
     RecordOp op = segment.isExpiredValue(ref, now) ? RecordOp.EXPIRE : RecordOp.EVICT;
@@ -238,12 +237,12 @@ final class SegmentReclaimer {
         keyLength,
         0,
         op.code(),
-        0,
         MarkerRing.RING_CLASS);
     ring.putBytes(ringOffset + HEADER_LENGTH, page, offset + HEADER_LENGTH, keyLength);
     long revision = segment.context.sequence.next();
     ring.putLongRelease(ringOffset + REVISION_OFFSET, revision);
     SegmentIndex.update(segment.table(), slot, 0, marker);
+    segment.counts.set(slot, 0);
     segment.recordCount++;
     segment.liveCount--;
     count(op);
@@ -271,10 +270,10 @@ final class SegmentReclaimer {
     page.putLong(offset + EXPIRE_AT_OFFSET, 0L);
     page.putLong(offset + PREVIOUS_OFFSET, RecordRefs.NONE);
     page.putLong(offset + WRITE_TIME_OFFSET, now);
-    Records.frequency(page, offset, 0);
     long revision = segment.context.sequence.next();
     page.putLongRelease(offset + REVISION_OFFSET, revision);
     SegmentIndex.update(segment.table(), slot, 0, ref);
+    segment.counts.set(slot, 0);
     segment.liveCount--;
     count(op);
     segment.publishRewrite(revision, ref, op, Records.keyHash(page, offset), copied);

@@ -18,7 +18,7 @@ class LayoutTest {
     assertEquals(36, RecordDescriptor.KEY_LENGTH_OFFSET);
     assertEquals(40, RecordDescriptor.VALUE_LENGTH_OFFSET);
     assertEquals(44, RecordDescriptor.OPERATION_OFFSET);
-    assertEquals(45, RecordDescriptor.FREQUENCY_OFFSET);
+    assertEquals(45, RecordDescriptor.RESERVED_OFFSET);
     assertEquals(46, RecordDescriptor.SIZE_CLASS_OFFSET);
     assertEquals(48, RecordDescriptor.HEADER_LENGTH);
     assertEquals(0, RecordDescriptor.HEADER_LENGTH % 8, "keys start 8-byte aligned");
