@@ -3,23 +3,28 @@ package dev.cellar.engine.internal;
 import java.util.Arrays;
 
 /**
- * The chunk sizes of the slab allocator: four classes per power of two, multiples of 16 bytes, from
- * {@link #MIN_CHUNK} up to a quarter of a page. A record larger than the largest class gets a
- * buffer of its own. Internal waste is at most a quarter of a chunk.
+ * The chunk sizes of the slab allocator: eight classes per power of two (fewer below 128 bytes,
+ * where the step is 16), multiples of 16 bytes, from {@link #MIN_CHUNK} up to a quarter of a page.
+ * A record larger than the largest class gets a buffer of its own. Internal waste is under an
+ * eighth of a chunk: with four classes per power of two a 1 KiB value under a short key (a
+ * 1,093-byte record) took a 1,280-byte chunk, 17 % of its memory; eight make it 1,152. More classes
+ * cost more partly filled pages only for sizes a bucket actually holds.
  */
 public final class SizeClasses {
   /** The smallest chunk: a header and a short key. */
   public static final int MIN_CHUNK = 64;
+
+  private static final int CLASSES_PER_POWER_OF_TWO = 8;
 
   private final int[] sizes;
 
   /** Classes for pages of {@code pageSize} bytes. */
   public SizeClasses(int pageSize) {
     int largest = pageSize / 4;
-    int[] built = new int[64];
+    int[] built = new int[8 * 32];
     int count = 0;
     for (int base = MIN_CHUNK; base <= largest; base <<= 1) {
-      int step = Math.max(16, base / 4);
+      int step = Math.max(16, base / CLASSES_PER_POWER_OF_TWO);
       for (int size = base; size < base * 2 && size <= largest; size += step) {
         built[count++] = size;
       }
