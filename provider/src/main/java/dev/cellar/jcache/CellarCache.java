@@ -91,6 +91,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   private final KeyLocks locks = new KeyLocks();
   private final KeyedWrites<K, V> writes;
   private final CacheConfigurationBean configurationBean;
+  private final CellarCacheBean cellarBean;
   private final Executor loadExecutor;
   private final CacheBucket<K, V> bucketView;
   private final @Nullable Timer getTimer;
@@ -177,8 +178,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     // Cellar's own bean is there for every cache, whatever its management setting: that setting
     // belongs to the standard configuration bean, and the off-heap figures are wanted most when
     // nobody thought to turn anything on.
-    MBeans.register(
-        cellarBeanName(), new CellarCacheBean(bucket, bucketView, this::nearHits, this::nearSize));
+    this.cellarBean = new CellarCacheBean(bucket, bucketView, this::nearHits, this::nearSize);
+    MBeans.register(cellarBeanName(), cellarBean);
     registerMetrics();
   }
 
@@ -1162,9 +1163,10 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     }
     manager.release(name);
     try {
-      MBeans.unregister(MBeans.name(MBeans.STATISTICS, manager.getURI(), name));
-      MBeans.unregister(MBeans.name(MBeans.CONFIGURATION, manager.getURI(), name));
-      MBeans.unregister(cellarBeanName());
+      MBeans.unregister(MBeans.name(MBeans.STATISTICS, manager.getURI(), name), statistics);
+      MBeans.unregister(
+          MBeans.name(MBeans.CONFIGURATION, manager.getURI(), name), configurationBean);
+      MBeans.unregister(cellarBeanName(), cellarBean);
     } catch (CacheException e) {
       LOGGER.log(Level.WARNING, "unregistering the MBeans of cache " + name + " failed", e);
     }
@@ -1185,7 +1187,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     if (enabled) {
       MBeans.register(objectName, statistics);
     } else {
-      MBeans.unregister(objectName);
+      MBeans.unregister(objectName, statistics);
     }
     configuration.setStatisticsEnabled(enabled);
     statisticsEnabled = enabled;
@@ -1197,7 +1199,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     if (enabled) {
       MBeans.register(objectName, configurationBean);
     } else {
-      MBeans.unregister(objectName);
+      MBeans.unregister(objectName, configurationBean);
     }
     configuration.setManagementEnabled(enabled);
   }

@@ -217,4 +217,39 @@ class ManagementBeansTest {
       odd.close();
     }
   }
+
+  @Test
+  void aSecondManagerOfTheSameUriNeverTakesTheFirstOnesBeans() throws JMException {
+    Cache<String, Long> first = create("shared", true, true);
+    first.put("a", 1L);
+    first.get("a");
+    ClassLoader other = new ClassLoader(getClass().getClassLoader()) {};
+    CacheManager twin =
+        Caching.getCachingProvider(CellarCachingProvider.class.getName())
+            .getCacheManager(URI.create("cellar:jmx-test"), other);
+    Cache<String, Long> second =
+        twin.createCache(
+            "shared",
+            new CellarConfiguration<String, Long>()
+                .setTypes(String.class, Long.class)
+                .setStatisticsEnabled(true)
+                .setManagementEnabled(true));
+    second.get("a");
+    second.get("b");
+
+    // Same standard names: the first manager's beans answer, with its own counts.
+    assertEquals(1L, SERVER.getAttribute(statistics("shared"), "CacheHits"));
+    assertEquals(0L, SERVER.getAttribute(statistics("shared"), "CacheMisses"));
+
+    twin.close();
+
+    assertTrue(SERVER.isRegistered(statistics("shared")), "first manager's statistics bean");
+    assertTrue(SERVER.isRegistered(configuration("shared")), "first manager's configuration bean");
+    assertEquals(1L, SERVER.getAttribute(statistics("shared"), "CacheHits"));
+    first.get("a");
+    assertEquals(2L, SERVER.getAttribute(statistics("shared"), "CacheHits"));
+    first.close();
+    assertFalse(SERVER.isRegistered(statistics("shared")));
+    assertFalse(SERVER.isRegistered(configuration("shared")));
+  }
 }

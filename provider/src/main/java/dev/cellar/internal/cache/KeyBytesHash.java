@@ -4,8 +4,8 @@ import org.agrona.DirectBuffer;
 
 /**
  * A well-mixed 32-bit hash of a key's encoded bytes, eight at a time, for the provider's own
- * striping (the near tier's epochs). It is not the engine's hash and need not agree with it; it
- * only has to give equal bytes equal hashes within one JVM.
+ * striping (the near tier's epochs, the key locks, the event lanes). It is not the engine's hash
+ * and need not agree with it; it only has to give equal bytes equal hashes within one JVM.
  */
 public final class KeyBytesHash {
   private static final long SEED = 0x9E3779B97F4A7C15L;

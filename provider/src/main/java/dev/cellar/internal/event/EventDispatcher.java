@@ -3,6 +3,7 @@ package dev.cellar.internal.event;
 import dev.cellar.engine.MutationObserver;
 import dev.cellar.engine.RecordOp;
 import dev.cellar.engine.RecordView;
+import dev.cellar.internal.cache.KeyBytesHash;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,7 +180,9 @@ public final class EventDispatcher<K, V> {
     byte[] key = record.keyBytes();
     byte[] old = previousIsValue && previous != null ? previous.valueBytes() : null;
     byte[] value = record.op() == RecordOp.PUT ? record.valueBytes() : old;
-    RawEvent event = new RawEvent(type, key, value, old, lane(key));
+    int lane =
+        KeyBytesHash.hash(record.buffer(), record.keyOffset(), record.keyLength()) & (LANES - 1);
+    RawEvent event = new RawEvent(type, key, value, old, lane);
     if (hasAsync) {
       lanes[event.stripe()].execute(() -> deliver(List.of(event), false));
     }
@@ -254,14 +257,6 @@ public final class EventDispatcher<K, V> {
     if (batchType != null) {
       registration.deliver(batchType, batch);
     }
-  }
-
-  private static int lane(byte[] key) {
-    int hash = 0x811C9DC5;
-    for (byte b : key) {
-      hash = (hash ^ b) * 0x01000193;
-    }
-    return (hash ^ (hash >>> 16)) & (LANES - 1);
   }
 
   /** An event decoded once and shared by every listener that receives it. */

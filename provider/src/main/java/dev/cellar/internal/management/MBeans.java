@@ -2,6 +2,7 @@ package dev.cellar.internal.management;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.cache.CacheException;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
@@ -28,6 +29,13 @@ public final class MBeans {
   public static final String CELLAR_CACHE = "Cache";
 
   private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
+
+  /**
+   * The bean each name was registered for by this class. The standard names hold no class loader,
+   * so two managers with the same URI under different class loaders compute the same names: the
+   * second one's bean is not registered, and closing it must not take away the first one's.
+   */
+  private static final ConcurrentHashMap<ObjectName, Object> OWNERS = new ConcurrentHashMap<>();
 
   private MBeans() {}
 
@@ -56,27 +64,41 @@ public final class MBeans {
     }
   }
 
-  /** Registers {@code bean} under {@code name} unless something already is. */
-  public static void register(ObjectName name, Object bean) {
+  /**
+   * Registers {@code bean} under {@code name} unless something already is; true if {@code bean} is
+   * now the one registered there (it may have been already).
+   */
+  public static synchronized boolean register(ObjectName name, Object bean) {
+    if (OWNERS.get(name) == bean) {
+      return true;
+    }
     try {
-      if (!SERVER.isRegistered(name)) {
-        SERVER.registerMBean(bean, name);
+      if (SERVER.isRegistered(name)) {
+        return false;
       }
+      SERVER.registerMBean(bean, name);
+      OWNERS.put(name, bean);
+      return true;
     } catch (InstanceAlreadyExistsException e) {
-      // Another thread registered the same cache's bean first: the outcome is what we wanted.
+      // Someone outside this class registered the name meanwhile: it stays theirs.
+      return false;
     } catch (Exception e) {
       throw new CacheException("cannot register the MBean " + name + ": " + e.getMessage(), e);
     }
   }
 
-  /** Unregisters whatever is under {@code name}; nothing if nothing is. */
-  public static void unregister(ObjectName name) {
+  /**
+   * Unregisters {@code name} if {@code bean} is what {@link #register} put there; a bean that
+   * another cache (or anyone else) registered under the same name stays.
+   */
+  public static synchronized void unregister(ObjectName name, Object bean) {
+    if (!OWNERS.remove(name, bean)) {
+      return;
+    }
     try {
-      if (SERVER.isRegistered(name)) {
-        SERVER.unregisterMBean(name);
-      }
+      SERVER.unregisterMBean(name);
     } catch (InstanceNotFoundException e) {
-      // Already gone: the outcome is what we wanted.
+      // Someone unregistered it behind our back: the outcome is what we wanted.
     } catch (Exception e) {
       throw new CacheException("cannot unregister the MBean " + name + ": " + e.getMessage(), e);
     }
