@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * write lock for the memory change only; the revision is claimed inside it and stored last with
  * release semantics, the journal is appended and the observer told before the lock is released.
  * Memory is never freed explicitly: a reader holding a stale table or page sees old bytes, never
- * unmapped memory.
+ * unmapped memory. Readers write nothing off-heap: a page may be reused for another layout between
+ * a reader's validation and its next store, so their one write, the access count, goes to {@link
+ * AccessCounts} on the heap.
  */
 public final class Segment {
   /** {@link #read} result: no live value. */
