@@ -1,8 +1,5 @@
 package dev.cellar.jcache;
 
-import com.codahale.metrics.Metric;
-import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.SharedMetricRegistries;
 import com.codahale.metrics.Timer;
 import dev.cellar.Bucket;
 import dev.cellar.CellarConfiguration;
@@ -22,16 +19,15 @@ import dev.cellar.internal.cache.ExpiryCalculator;
 import dev.cellar.internal.cache.ImmutableTypes;
 import dev.cellar.internal.cache.KeyLocks;
 import dev.cellar.internal.cache.KeyedWrites;
+import dev.cellar.internal.cache.LoaderWriter;
 import dev.cellar.internal.cache.NearTier;
 import dev.cellar.internal.cache.ProcessorEntry;
 import dev.cellar.internal.event.EventDispatcher;
 import dev.cellar.internal.management.CacheConfigurationBean;
+import dev.cellar.internal.management.CacheRegistrations;
 import dev.cellar.internal.management.CacheStatistics;
 import dev.cellar.internal.management.CellarCacheBean;
-import dev.cellar.internal.management.MBeans;
 import dev.cellar.metrics.CacheMetrics;
-import java.io.Closeable;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -47,21 +43,15 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.Configuration;
-import javax.cache.integration.CacheLoader;
-import javax.cache.integration.CacheLoaderException;
-import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
-import javax.management.ObjectName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,7 +66,6 @@ import org.jspecify.annotations.Nullable;
  * @param <V> the value type
  */
 public final class CellarCache<K, V> implements Cache<K, V> {
-  private static final Logger LOGGER = Logger.getLogger(CellarCache.class.getName());
 
   private final String name;
   private final CellarCacheManager manager;
@@ -84,14 +73,12 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   private final OffHeapBucket bucket;
   private final CacheCodec<K, V> codec;
   private final ExpiryCalculator expiry;
-  private final @Nullable CacheLoader<K, V> loader;
-  private final @Nullable CacheWriter<K, V> writer;
+  private final LoaderWriter<K, V> integration;
   private final EventDispatcher<K, V> events;
   private final CacheStatistics statistics = new CacheStatistics();
   private final KeyLocks locks = new KeyLocks();
   private final KeyedWrites<K, V> writes;
-  private final CacheConfigurationBean configurationBean;
-  private final CellarCacheBean cellarBean;
+  private final CacheRegistrations registrations;
   private final Executor loadExecutor;
   private final CacheBucket<K, V> bucketView;
   private final @Nullable Timer getTimer;
@@ -100,8 +87,6 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   private volatile boolean statisticsEnabled;
 
   /** The names this cache registered in the shared metric registry; removed on close. */
-  private final List<String> registeredMetrics = new ArrayList<>();
-
   private volatile boolean closed;
 
   CellarCache(CellarCacheManager manager, String name, CellarConfiguration<K, V> configuration) {
@@ -118,11 +103,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
             configuration.getValueSerializer(), configuration.getValueType(), classLoader, filter);
     this.codec = new CacheCodec<>(keySerializer, valueSerializer);
     this.expiry = new ExpiryCalculator(configuration.getExpiryPolicyFactory().create());
-    this.loader =
-        configuration.getCacheLoaderFactory() == null
-            ? null
-            : configuration.getCacheLoaderFactory().create();
-    this.writer = writerOf(configuration);
+    this.integration = new LoaderWriter<>(configuration);
     this.events =
         new EventDispatcher<>(
             this,
@@ -162,7 +143,13 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 .clock(clock::millis)
                 .observer(observer(events.observer()))
                 .build());
-    this.configurationBean = new CacheConfigurationBean(configuration);
+    this.registrations =
+        new CacheRegistrations(
+            manager.getURI(),
+            name,
+            manager.metricsRegistry(),
+            statistics,
+            new CacheConfigurationBean(configuration));
     this.writes = new KeyedWrites<>(bucket, codec, locks, events);
     this.bucketView = new CacheBucket<>(bucketParts(clock));
     // Null when off, so that an untimed call pays one field read and nothing else.
@@ -175,48 +162,9 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     if (configuration.isManagementEnabled()) {
       setManagementEnabled(true);
     }
-    // Cellar's own bean is there for every cache, whatever its management setting: that setting
-    // belongs to the standard configuration bean, and the off-heap figures are wanted most when
-    // nobody thought to turn anything on.
-    this.cellarBean = new CellarCacheBean(bucket, bucketView, this::nearHits, this::nearSize);
-    MBeans.register(cellarBeanName(), cellarBean);
-    registerMetrics();
-  }
-
-  /**
-   * Registers this cache's {@link CacheMetrics} as {@code <name>.<metric>} in the shared registry
-   * the manager's file names. A name another cache (of another manager) already holds is left to
-   * it, with a warning: metrics must not make a cache fail to start.
-   */
-  private void registerMetrics() {
-    String registryName = manager.metricsRegistry();
-    if (registryName == null) {
-      return;
-    }
-    MetricRegistry registry = SharedMetricRegistries.getOrCreate(registryName);
-    for (Map.Entry<String, Metric> metric : new CacheMetrics(this).getMetrics().entrySet()) {
-      String metricName = MetricRegistry.name(name, metric.getKey());
-      try {
-        registry.register(metricName, metric.getValue());
-        registeredMetrics.add(metricName);
-      } catch (IllegalArgumentException e) {
-        LOGGER.log(Level.WARNING, "the metric " + metricName + " is already registered", e);
-      }
-    }
-  }
-
-  private void unregisterMetrics() {
-    String registryName = manager.metricsRegistry();
-    if (registryName != null && !registeredMetrics.isEmpty()) {
-      MetricRegistry registry = SharedMetricRegistries.getOrCreate(registryName);
-      for (String metricName : registeredMetrics) {
-        registry.remove(metricName);
-      }
-    }
-  }
-
-  private ObjectName cellarBeanName() {
-    return MBeans.name(MBeans.CELLAR_DOMAIN, MBeans.CELLAR_CACHE, manager.getURI(), name);
+    registrations.open(
+        new CellarCacheBean(bucket, bucketView, this::nearHits, this::nearSize),
+        new CacheMetrics(this).getMetrics());
   }
 
   /**
@@ -340,7 +288,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     if (stats) {
       statistics.misses(1);
     }
-    if (!readsThrough()) {
+    if (!integration.readsThrough()) {
       return null;
     }
     var lock = locks.forKey(scratch.key, scratch.keyLength);
@@ -350,7 +298,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       if (length >= 0) {
         return codec.decodeValue(scratch.read, length);
       }
-      V loaded = load(key);
+      V loaded = integration.load(key);
       if (loaded == null) {
         return null;
       }
@@ -433,13 +381,13 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean stored =
-        (expiry.eternal() && !writesThrough())
+        (expiry.eternal() && !integration.writesThrough())
             ? putEternal(key, value)
             : mutateWithoutValue(
                 key,
                 value,
                 (scratch, existed) -> {
-                  writeThrough(key, value);
+                  integration.write(key, value);
                   return store(scratch, existed, scratch.info.revision());
                 });
     if (stats && stored) {
@@ -466,7 +414,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
               if (existed) {
                 previous[0] = codec.decodeValue(scratch.read, scratch.readLength);
               }
-              writeThrough(key, value);
+              integration.write(key, value);
               return store(scratch, existed, scratch.info.revision());
             });
     @SuppressWarnings("unchecked")
@@ -526,18 +474,12 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     int stored = 0;
     int mark = events.begin();
     try {
-      if (useWriteThrough && writesThrough()) {
+      if (useWriteThrough && integration.writesThrough()) {
         List<Cache.Entry<? extends K, ? extends V>> entries = new ArrayList<>(toStore.size());
         for (Map.Entry<K, V> entry : toStore.entrySet()) {
           entries.add(new CellarEntry<>(entry.getKey(), entry.getValue()));
         }
-        try {
-          writerOf().writeAll(entries);
-        } catch (CacheWriterException e) {
-          failure = e;
-        } catch (RuntimeException e) {
-          failure = new CacheWriterException("the cache writer failed in writeAll", e);
-        }
+        failure = integration.writeAll(entries);
         for (Cache.Entry<? extends K, ? extends V> unwritten : entries) {
           toStore.remove(unwritten.getKey());
         }
@@ -578,7 +520,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
               if (existed) {
                 return false;
               }
-              writeThrough(key, value);
+              integration.write(key, value);
               return store(scratch, false, 0);
             });
     if (stats) {
@@ -604,7 +546,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
             key,
             null,
             (scratch, existed) -> {
-              deleteThrough(key);
+              integration.delete(key);
               return existed && delete(scratch);
             });
     if (stats && removed) {
@@ -635,7 +577,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 touch(scratch);
                 return false;
               }
-              deleteThrough(key);
+              integration.delete(key);
               return delete(scratch);
             });
     if (stats) {
@@ -659,7 +601,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         key,
         null,
         (scratch, existed) -> {
-          deleteThrough(key);
+          integration.delete(key);
           if (existed && delete(scratch)) {
             previous[0] = codec.decodeValue(scratch.read, scratch.readLength);
             return true;
@@ -702,7 +644,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 return false;
               }
               codec.encodeValue(newValue, scratch);
-              writeThrough(key, newValue);
+              integration.write(key, newValue);
               return store(scratch, true, scratch.info.revision());
             });
     if (stats) {
@@ -729,7 +671,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
               if (!existed) {
                 return false;
               }
-              writeThrough(key, value);
+              integration.write(key, value);
               return store(scratch, true, scratch.info.revision());
             });
     if (stats) {
@@ -757,7 +699,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
             return false;
           }
           previous[0] = codec.decodeValue(scratch.read, scratch.readLength);
-          writeThrough(key, value);
+          integration.write(key, value);
           return store(scratch, true, scratch.info.revision());
         });
     @SuppressWarnings("unchecked")
@@ -798,15 +740,9 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     int removed = 0;
     int mark = events.begin();
     try {
-      if (writesThrough() && !toRemove.isEmpty()) {
+      if (integration.writesThrough() && !toRemove.isEmpty()) {
         Set<K> unwritten = new HashSet<>(toRemove);
-        try {
-          writerOf().deleteAll(unwritten);
-        } catch (CacheWriterException e) {
-          failure = e;
-        } catch (RuntimeException e) {
-          failure = new CacheWriterException("the cache writer failed in deleteAll", e);
-        }
+        failure = integration.deleteAll(unwritten);
         toRemove.removeAll(unwritten);
       }
       for (K key : toRemove) {
@@ -892,7 +828,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
             }
             long applyStart = stats ? System.nanoTime() : 0;
             V current = existed ? codec.decodeValue(scratch.read, scratch.readLength) : null;
-            var entry = new ProcessorEntry<>(key, current, readsThrough() ? loader : null);
+            var entry = new ProcessorEntry<>(key, current, integration.readThroughLoader());
             try {
               result[0] = processor.process(entry, arguments);
             } catch (CacheException e) {
@@ -922,7 +858,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
           checkEntry(key, value);
           codec.encodeValue(value, scratch);
           if (entry.operation() == ProcessorEntry.Operation.CREATE) {
-            writeThrough(key, value);
+            integration.write(key, value);
           }
           boolean stored = store(scratch, false, 0);
           if (stats && stored && entry.operation() == ProcessorEntry.Operation.CREATE) {
@@ -934,7 +870,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
           V value = Objects.requireNonNull(entry.newValue());
           checkEntry(key, value);
           codec.encodeValue(value, scratch);
-          writeThrough(key, value);
+          integration.write(key, value);
           store(scratch, true, scratch.info.revision());
           if (stats) {
             statistics.puts(1);
@@ -942,7 +878,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
           }
         }
         case REMOVE -> {
-          deleteThrough(key);
+          integration.delete(key);
           if (existed && delete(scratch) && stats) {
             statistics.removals(1);
             statistics.removeTime(System.nanoTime() - start);
@@ -964,8 +900,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     for (K key : keys) {
       Objects.requireNonNull(key, "keys contains a null");
     }
-    CacheLoader<K, V> cacheLoader = loader;
-    if (cacheLoader == null) {
+    if (integration.loader() == null) {
       if (completionListener != null) {
         completionListener.onCompletion();
       }
@@ -981,14 +916,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 toLoad.add(key);
               }
             }
-            Map<? extends K, ? extends V> loaded;
-            try {
-              loaded = cacheLoader.loadAll(toLoad);
-            } catch (CacheLoaderException e) {
-              throw e;
-            } catch (RuntimeException e) {
-              throw new CacheLoaderException("the cache loader failed in loadAll", e);
-            }
+            Map<? extends K, ? extends V> loaded = integration.loadAll(toLoad);
             Map<K, V> present = new LinkedHashMap<>();
             if (loaded != null) {
               for (K key : toLoad) {
@@ -1084,7 +1012,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
               key,
               null,
               (scratch, existed) -> {
-                deleteThrough(key);
+                integration.delete(key);
                 return existed && delete(scratch);
               });
       if (stats && removed) {
@@ -1162,18 +1090,9 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       closed = true;
     }
     manager.release(name);
-    try {
-      MBeans.unregister(MBeans.name(MBeans.STATISTICS, manager.getURI(), name), statistics);
-      MBeans.unregister(
-          MBeans.name(MBeans.CONFIGURATION, manager.getURI(), name), configurationBean);
-      MBeans.unregister(cellarBeanName(), cellarBean);
-    } catch (CacheException e) {
-      LOGGER.log(Level.WARNING, "unregistering the MBeans of cache " + name + " failed", e);
-    }
-    unregisterMetrics();
-    closeQuietly(loader);
-    closeQuietly(writer);
-    closeQuietly(expiry.policy());
+    registrations.close();
+    integration.close();
+    LoaderWriter.closeQuietly(expiry.policy());
     events.close();
     bucket.close();
     if (near != null) {
@@ -1183,24 +1102,14 @@ public final class CellarCache<K, V> implements Cache<K, V> {
 
   /** Turns the statistics MXBean and counting on or off. */
   void setStatisticsEnabled(boolean enabled) {
-    var objectName = MBeans.name(MBeans.STATISTICS, manager.getURI(), name);
-    if (enabled) {
-      MBeans.register(objectName, statistics);
-    } else {
-      MBeans.unregister(objectName, statistics);
-    }
+    registrations.statistics(enabled);
     configuration.setStatisticsEnabled(enabled);
     statisticsEnabled = enabled;
   }
 
   /** Turns the configuration MXBean on or off. */
   void setManagementEnabled(boolean enabled) {
-    var objectName = MBeans.name(MBeans.CONFIGURATION, manager.getURI(), name);
-    if (enabled) {
-      MBeans.register(objectName, configurationBean);
-    } else {
-      MBeans.unregister(objectName, configurationBean);
-    }
+    registrations.configuration(enabled);
     configuration.setManagementEnabled(enabled);
   }
 
@@ -1370,60 +1279,6 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     }
   }
 
-  private boolean readsThrough() {
-    return loader != null && configuration.isReadThrough();
-  }
-
-  private boolean writesThrough() {
-    return writer != null && configuration.isWriteThrough();
-  }
-
-  @SuppressWarnings("unchecked") // a writer of supertypes accepts our keys and values
-  private static <K, V> @Nullable CacheWriter<K, V> writerOf(CellarConfiguration<K, V> config) {
-    var factory = config.getCacheWriterFactory();
-    return factory == null ? null : (CacheWriter<K, V>) factory.create();
-  }
-
-  private CacheWriter<K, V> writerOf() {
-    return Objects.requireNonNull(writer);
-  }
-
-  private @Nullable V load(K key) {
-    try {
-      return Objects.requireNonNull(loader).load(key);
-    } catch (CacheLoaderException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new CacheLoaderException("the cache loader failed for key " + key, e);
-    }
-  }
-
-  private void writeThrough(K key, V value) {
-    if (!writesThrough()) {
-      return;
-    }
-    try {
-      writerOf().write(new CellarEntry<>(key, value));
-    } catch (CacheWriterException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new CacheWriterException("the cache writer failed for key " + key, e);
-    }
-  }
-
-  private void deleteThrough(K key) {
-    if (!writesThrough()) {
-      return;
-    }
-    try {
-      writerOf().delete(key);
-    } catch (CacheWriterException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new CacheWriterException("the cache writer failed to delete key " + key, e);
-    }
-  }
-
   private void checkEntry(@Nullable K key, @Nullable V value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
@@ -1455,16 +1310,6 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   private static void rethrow(@Nullable RuntimeException failure) {
     if (failure != null) {
       throw failure;
-    }
-  }
-
-  private static void closeQuietly(@Nullable Object resource) {
-    if (resource instanceof Closeable closeable) {
-      try {
-        closeable.close();
-      } catch (IOException | RuntimeException e) {
-        LOGGER.log(Level.WARNING, "closing " + resource.getClass().getName() + " failed", e);
-      }
     }
   }
 
