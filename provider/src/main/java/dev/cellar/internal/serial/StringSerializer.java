@@ -24,16 +24,33 @@ final class StringSerializer implements Serializer<String> {
     // encoding at the first character that is not ASCII (keys are serialized on every call).
     int length = value.length();
     buffer.checkLimit(offset + length);
+    byte[] array = buffer.byteArray();
+    if (array != null) {
+      // Straight into the backing array: one bounds check for the loop, not one per byte.
+      int base = buffer.wrapAdjustment() + offset;
+      for (int i = 0; i < length; i++) {
+        char c = value.charAt(i);
+        if (c >= 0x80) {
+          return writeEncoded(value, buffer, offset);
+        }
+        array[base + i] = (byte) c;
+      }
+      return length;
+    }
     for (int i = 0; i < length; i++) {
       char c = value.charAt(i);
       if (c >= 0x80) {
-        byte[] bytes = encode(value);
-        buffer.putBytes(offset, bytes);
-        return bytes.length;
+        return writeEncoded(value, buffer, offset);
       }
       buffer.putByte(offset + i, (byte) c);
     }
     return length;
+  }
+
+  private static int writeEncoded(String value, MutableDirectBuffer buffer, int offset) {
+    byte[] bytes = encode(value);
+    buffer.putBytes(offset, bytes);
+    return bytes.length;
   }
 
   @Override

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import javax.cache.CacheException;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 class StringSerializerTest {
@@ -108,5 +110,36 @@ class StringSerializerTest {
       }
     }
     return text.toString();
+  }
+
+  @Test
+  void writesAtTheRightPlaceInEveryKindOfBuffer() {
+    Serializer<String> serializer = strings;
+    byte[] backing = new byte[32];
+    // An array buffer wrapped at an offset, an expandable one that must grow, and direct memory.
+    UnsafeBuffer slice = new UnsafeBuffer(backing, 8, 16);
+    ExpandableArrayBuffer growing = new ExpandableArrayBuffer(2);
+    UnsafeBuffer direct = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(16));
+    for (String value : new String[] {"key-42", "k\u00e9y"}) {
+      byte[] expected = value.getBytes(StandardCharsets.UTF_8);
+      java.util.Arrays.fill(backing, (byte) 0);
+
+      assertEquals(expected.length, serializer.write(value, slice, 3));
+      assertArrayEquals(expected, java.util.Arrays.copyOfRange(backing, 11, 11 + expected.length));
+      assertEquals(0, backing[10]);
+      assertEquals(0, backing[11 + expected.length]);
+
+      assertEquals(expected.length, serializer.write(value, growing, 5));
+      byte[] grown = new byte[expected.length];
+      growing.getBytes(5, grown);
+      assertArrayEquals(expected, grown);
+
+      assertEquals(expected.length, serializer.write(value, direct, 1));
+      byte[] fromDirect = new byte[expected.length];
+      direct.getBytes(1, fromDirect);
+      assertArrayEquals(expected, fromDirect);
+      assertEquals(value, serializer.read(direct, 1, expected.length));
+    }
+    assertThrows(IndexOutOfBoundsException.class, () -> serializer.write("x".repeat(14), slice, 3));
   }
 }
