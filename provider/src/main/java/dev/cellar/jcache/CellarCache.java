@@ -10,18 +10,17 @@ import dev.cellar.engine.MutationObserver;
 import dev.cellar.engine.OffHeapBucket;
 import dev.cellar.engine.RecordOp;
 import dev.cellar.engine.RecordView;
-import dev.cellar.engine.WriteOutcome;
 import dev.cellar.internal.bucket.CacheBucket;
 import dev.cellar.internal.cache.CacheCodec;
 import dev.cellar.internal.cache.CellarEntry;
 import dev.cellar.internal.cache.EntryProcessorResults;
+import dev.cellar.internal.cache.EntryStore;
 import dev.cellar.internal.cache.ExpiryCalculator;
 import dev.cellar.internal.cache.ImmutableTypes;
 import dev.cellar.internal.cache.KeyLocks;
 import dev.cellar.internal.cache.KeyedWrites;
 import dev.cellar.internal.cache.LoaderWriter;
 import dev.cellar.internal.cache.NearTier;
-import dev.cellar.internal.cache.ProcessorEntry;
 import dev.cellar.internal.event.EventDispatcher;
 import dev.cellar.internal.management.CacheConfigurationBean;
 import dev.cellar.internal.management.CacheRegistrations;
@@ -37,20 +36,17 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
-import javax.cache.CacheException;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.integration.CacheWriterException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
-import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 import org.jspecify.annotations.Nullable;
 
@@ -78,6 +74,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   private final CacheStatistics statistics = new CacheStatistics();
   private final KeyLocks locks = new KeyLocks();
   private final KeyedWrites<K, V> writes;
+  private final EntryStore<K, V> entryStore;
+  private final EntryProcessorRunner<K, V> processors;
   private final CacheRegistrations registrations;
   private final Executor loadExecutor;
   private final CacheBucket<K, V> bucketView;
@@ -151,6 +149,16 @@ public final class CellarCache<K, V> implements Cache<K, V> {
             statistics,
             new CacheConfigurationBean(configuration));
     this.writes = new KeyedWrites<>(bucket, codec, locks, events);
+    this.entryStore =
+        new EntryStore<>(
+            name,
+            bucket,
+            writes,
+            expiry,
+            clock,
+            configuration.getKeyType(),
+            configuration.getValueType());
+    this.processors = new EntryProcessorRunner<>(this, codec, entryStore, integration, statistics);
     this.bucketView = new CacheBucket<>(bucketParts(clock));
     // Null when off, so that an untimed call pays one field read and nothing else.
     this.getTimer = configuration.isTimers() ? new Timer() : null;
@@ -273,7 +281,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       slot = nearTier.slot(scratch.key, 0, scratch.keyLength);
       epoch = nearTier.epoch(slot);
     }
-    int length = readLive(scratch);
+    int length = entryStore.readLive(scratch);
     if (length >= 0) {
       V value = codec.decodeValue(scratch.read, length);
       if (nearTier != null) {
@@ -282,7 +290,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       if (stats) {
         statistics.hits(1);
       }
-      touch(scratch);
+      entryStore.touch(scratch);
       return value;
     }
     if (stats) {
@@ -294,7 +302,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     var lock = locks.forKey(scratch.key, scratch.keyLength);
     lock.lock();
     try {
-      length = readLive(scratch);
+      length = entryStore.readLive(scratch);
       if (length >= 0) {
         return codec.decodeValue(scratch.read, length);
       }
@@ -303,7 +311,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         return null;
       }
       codec.encodeValue(loaded, scratch);
-      return store(scratch, false, 0) ? loaded : null;
+      return entryStore.store(scratch, false, 0) ? loaded : null;
     } finally {
       lock.unlock();
     }
@@ -375,20 +383,20 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public void put(K key, V value) {
     ensureOpen();
-    checkEntry(key, value);
+    entryStore.checkEntry(key, value);
     Timer timer = putTimer;
     long timed = timer == null ? 0 : System.nanoTime();
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean stored =
         (expiry.eternal() && !integration.writesThrough())
-            ? putEternal(key, value)
-            : mutateWithoutValue(
+            ? entryStore.putEternal(key, value)
+            : entryStore.mutateWithoutValue(
                 key,
                 value,
                 (scratch, existed) -> {
                   integration.write(key, value);
-                  return store(scratch, existed, scratch.info.revision());
+                  return entryStore.store(scratch, existed, scratch.info.revision());
                 });
     if (stats && stored) {
       statistics.puts(1);
@@ -402,12 +410,12 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public @Nullable V getAndPut(K key, V value) {
     ensureOpen();
-    checkEntry(key, value);
+    entryStore.checkEntry(key, value);
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     Object[] previous = new Object[1];
     boolean stored =
-        mutate(
+        entryStore.mutate(
             key,
             value,
             (scratch, existed) -> {
@@ -415,7 +423,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 previous[0] = codec.decodeValue(scratch.read, scratch.readLength);
               }
               integration.write(key, value);
-              return store(scratch, existed, scratch.info.revision());
+              return entryStore.store(scratch, existed, scratch.info.revision());
             });
     @SuppressWarnings("unchecked")
     V old = (V) previous[0];
@@ -434,7 +442,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     ensureOpen();
     Objects.requireNonNull(map, "map");
     for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
-      checkEntry(entry.getKey(), entry.getValue());
+      entryStore.checkEntry(entry.getKey(), entry.getValue());
     }
     checkSerializable(map);
     boolean stats = statisticsEnabled;
@@ -487,12 +495,12 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       for (Map.Entry<K, V> entry : toStore.entrySet()) {
         V value = entry.getValue();
         boolean done =
-            mutateWithoutValue(
+            entryStore.mutateWithoutValue(
                 entry.getKey(),
                 value,
                 (scratch, existed) ->
                     (replaceExisting || !existed)
-                        && store(scratch, existed, scratch.info.revision()));
+                        && entryStore.store(scratch, existed, scratch.info.revision()));
         stored += done ? 1 : 0;
       }
     } catch (RuntimeException | Error e) {
@@ -509,11 +517,11 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public boolean putIfAbsent(K key, V value) {
     ensureOpen();
-    checkEntry(key, value);
+    entryStore.checkEntry(key, value);
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean stored =
-        mutateWithoutValue(
+        entryStore.mutateWithoutValue(
             key,
             value,
             (scratch, existed) -> {
@@ -521,7 +529,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 return false;
               }
               integration.write(key, value);
-              return store(scratch, false, 0);
+              return entryStore.store(scratch, false, 0);
             });
     if (stats) {
       if (stored) {
@@ -542,12 +550,12 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean removed =
-        mutateWithoutValue(
+        entryStore.mutateWithoutValue(
             key,
             null,
             (scratch, existed) -> {
               integration.delete(key);
-              return existed && delete(scratch);
+              return existed && entryStore.delete(scratch);
             });
     if (stats && removed) {
       statistics.removals(1);
@@ -565,7 +573,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     long start = stats ? System.nanoTime() : 0;
     boolean[] hit = new boolean[1];
     boolean removed =
-        mutate(
+        entryStore.mutate(
             key,
             oldValue,
             (scratch, existed) -> {
@@ -574,11 +582,11 @@ public final class CellarCache<K, V> implements Cache<K, V> {
               }
               hit[0] = true;
               if (!CacheCodec.sameValue(scratch)) {
-                touch(scratch);
+                entryStore.touch(scratch);
                 return false;
               }
               integration.delete(key);
-              return delete(scratch);
+              return entryStore.delete(scratch);
             });
     if (stats) {
       if (removed) {
@@ -597,12 +605,12 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     Object[] previous = new Object[1];
-    mutate(
+    entryStore.mutate(
         key,
         null,
         (scratch, existed) -> {
           integration.delete(key);
-          if (existed && delete(scratch)) {
+          if (existed && entryStore.delete(scratch)) {
             previous[0] = codec.decodeValue(scratch.read, scratch.readLength);
             return true;
           }
@@ -626,12 +634,12 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(oldValue, "oldValue");
     Objects.requireNonNull(newValue, "newValue");
-    checkEntry(key, newValue);
+    entryStore.checkEntry(key, newValue);
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean[] hit = new boolean[1];
     boolean replaced =
-        mutate(
+        entryStore.mutate(
             key,
             oldValue,
             (scratch, existed) -> {
@@ -640,12 +648,12 @@ public final class CellarCache<K, V> implements Cache<K, V> {
               }
               hit[0] = true;
               if (!CacheCodec.sameValue(scratch)) {
-                touch(scratch);
+                entryStore.touch(scratch);
                 return false;
               }
               codec.encodeValue(newValue, scratch);
               integration.write(key, newValue);
-              return store(scratch, true, scratch.info.revision());
+              return entryStore.store(scratch, true, scratch.info.revision());
             });
     if (stats) {
       if (replaced) {
@@ -660,11 +668,11 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public boolean replace(K key, V value) {
     ensureOpen();
-    checkEntry(key, value);
+    entryStore.checkEntry(key, value);
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean replaced =
-        mutateWithoutValue(
+        entryStore.mutateWithoutValue(
             key,
             value,
             (scratch, existed) -> {
@@ -672,7 +680,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 return false;
               }
               integration.write(key, value);
-              return store(scratch, true, scratch.info.revision());
+              return entryStore.store(scratch, true, scratch.info.revision());
             });
     if (stats) {
       statistics.read(replaced, System.nanoTime() - start);
@@ -687,11 +695,11 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public @Nullable V getAndReplace(K key, V value) {
     ensureOpen();
-    checkEntry(key, value);
+    entryStore.checkEntry(key, value);
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     Object[] previous = new Object[1];
-    mutate(
+    entryStore.mutate(
         key,
         value,
         (scratch, existed) -> {
@@ -700,7 +708,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
           }
           previous[0] = codec.decodeValue(scratch.read, scratch.readLength);
           integration.write(key, value);
-          return store(scratch, true, scratch.info.revision());
+          return entryStore.store(scratch, true, scratch.info.revision());
         });
     @SuppressWarnings("unchecked")
     V old = (V) previous[0];
@@ -747,7 +755,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       }
       for (K key : toRemove) {
         boolean done =
-            mutateWithoutValue(key, null, (scratch, existed) -> existed && delete(scratch));
+            entryStore.mutateWithoutValue(
+                key, null, (scratch, existed) -> existed && entryStore.delete(scratch));
         removed += done ? 1 : 0;
       }
     } catch (RuntimeException | Error e) {
@@ -780,7 +789,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     ensureOpen();
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(processor, "entryProcessor");
-    return new Invocation<T>(key, processor, arguments).run();
+    return processors.run(key, processor, arguments);
   }
 
   @Override
@@ -801,91 +810,6 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       }
     }
     return results;
-  }
-
-  /** One {@link #invoke}: read, run the processor, apply what it did. */
-  private final class Invocation<T> {
-    private final K key;
-    private final EntryProcessor<K, V, T> processor;
-    private final Object[] arguments;
-
-    Invocation(K key, EntryProcessor<K, V, T> processor, Object[] arguments) {
-      this.key = key;
-      this.processor = processor;
-      this.arguments = arguments;
-    }
-
-    @Nullable T run() {
-      boolean stats = statisticsEnabled;
-      long start = stats ? System.nanoTime() : 0;
-      Object[] result = new Object[1];
-      mutate(
-          key,
-          null,
-          (scratch, existed) -> {
-            if (stats) {
-              statistics.read(existed, System.nanoTime() - start);
-            }
-            long applyStart = stats ? System.nanoTime() : 0;
-            V current = existed ? codec.decodeValue(scratch.read, scratch.readLength) : null;
-            var entry = new ProcessorEntry<>(key, current, integration.readThroughLoader());
-            try {
-              result[0] = processor.process(entry, arguments);
-            } catch (CacheException e) {
-              throw e;
-            } catch (RuntimeException e) {
-              throw new EntryProcessorException(e);
-            }
-            apply(entry, scratch, existed, stats, applyStart);
-            return true;
-          });
-      @SuppressWarnings("unchecked")
-      T value = (T) result[0];
-      return value;
-    }
-
-    private void apply(
-        ProcessorEntry<K, V> entry,
-        CacheCodec.Scratch scratch,
-        boolean existed,
-        boolean stats,
-        long start) {
-      switch (entry.operation()) {
-        case NONE -> {}
-        case ACCESS -> touch(scratch);
-        case CREATE, LOAD -> {
-          V value = Objects.requireNonNull(entry.newValue());
-          checkEntry(key, value);
-          codec.encodeValue(value, scratch);
-          if (entry.operation() == ProcessorEntry.Operation.CREATE) {
-            integration.write(key, value);
-          }
-          boolean stored = store(scratch, false, 0);
-          if (stats && stored && entry.operation() == ProcessorEntry.Operation.CREATE) {
-            statistics.puts(1);
-            statistics.putTime(System.nanoTime() - start);
-          }
-        }
-        case UPDATE -> {
-          V value = Objects.requireNonNull(entry.newValue());
-          checkEntry(key, value);
-          codec.encodeValue(value, scratch);
-          integration.write(key, value);
-          store(scratch, true, scratch.info.revision());
-          if (stats) {
-            statistics.puts(1);
-            statistics.putTime(System.nanoTime() - start);
-          }
-        }
-        case REMOVE -> {
-          integration.delete(key);
-          if (existed && delete(scratch) && stats) {
-            statistics.removals(1);
-            statistics.removeTime(System.nanoTime() - start);
-          }
-        }
-      }
-    }
   }
 
   // ------------------------------------------------------------------ loading
@@ -943,83 +867,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public Iterator<Cache.Entry<K, V>> iterator() {
     ensureOpen();
-    return new EntryIterator(bucket.entries());
-  }
-
-  private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {
-    private final EntryCursor cursor;
-    private @Nullable CellarEntry<K, V> next;
-    private @Nullable CellarEntry<K, V> last;
-
-    EntryIterator(EntryCursor cursor) {
-      this.cursor = cursor;
-    }
-
-    @Override
-    public boolean hasNext() {
-      ensureOpen();
-      if (next != null) {
-        return true;
-      }
-      boolean stats = statisticsEnabled;
-      long start = stats ? System.nanoTime() : 0;
-      if (!cursor.next()) {
-        return false;
-      }
-      RecordView record = cursor.current();
-      K key = codec.decodeKey(record.buffer(), record.keyOffset(), record.keyLength());
-      V value = codec.decodeValue(record.buffer(), record.valueOffset(), record.valueLength());
-      next = new CellarEntry<>(key, value);
-      if (expiry.accessMatters()) {
-        CacheCodec.Scratch scratch = codec.acquire();
-        try {
-          codec.encodeKey(key, scratch);
-          touch(scratch);
-        } finally {
-          scratch.release();
-        }
-      }
-      if (stats) {
-        statistics.hits(1);
-        statistics.getTime(System.nanoTime() - start);
-      }
-      return true;
-    }
-
-    @Override
-    public Cache.Entry<K, V> next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      last = next;
-      next = null;
-      return Objects.requireNonNull(last);
-    }
-
-    @Override
-    public void remove() {
-      CellarEntry<K, V> entry = last;
-      if (entry == null) {
-        throw new IllegalStateException("call next() before remove()");
-      }
-      last = null;
-      ensureOpen();
-      boolean stats = statisticsEnabled;
-      long start = stats ? System.nanoTime() : 0;
-      K key = entry.getKey();
-      boolean removed =
-          mutateWithoutValue(
-              key,
-              null,
-              (scratch, existed) -> {
-                integration.delete(key);
-                return existed && delete(scratch);
-              });
-      if (stats && removed) {
-        statistics.removals(1);
-        statistics.removeTime(System.nanoTime() - start);
-      }
-    }
+    return new CacheEntryIterator<>(
+        this, bucket.entries(), codec, entryStore, expiry, integration, statistics);
   }
 
   // ------------------------------------------------------------------ listeners
@@ -1100,6 +949,11 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     }
   }
 
+  /** True while the cache counts statistics. */
+  boolean countsStatistics() {
+    return statisticsEnabled;
+  }
+
   /** Turns the statistics MXBean and counting on or off. */
   void setStatisticsEnabled(boolean enabled) {
     registrations.statistics(enabled);
@@ -1151,149 +1005,6 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     return statistics;
   }
 
-  // ------------------------------------------------------------------ the mutation frame
-
-  /**
-   * What a mutating operation does once the key is locked and its current value read: a yes or no
-   * that adapts to the frame's body (1 or 0).
-   */
-  private interface Action extends KeyedWrites.Body {
-    /** Decides and applies; returns whether the operation did what it was asked. */
-    boolean decide(CacheCodec.Scratch scratch, boolean existed);
-
-    @Override
-    default long apply(CacheCodec.Scratch scratch, boolean existed) {
-      return decide(scratch, existed) ? 1 : 0;
-    }
-  }
-
-  /**
-   * Runs {@code action} for {@code key} with its stripe locked and its live value (if any) read
-   * into the scratch (see {@link KeyedWrites.Read} for the other read modes); {@code value}, if not
-   * null, is encoded first, before any lock. Synchronous listeners hear of the changes after the
-   * lock is released.
-   */
-  private boolean mutate(K key, @Nullable V value, Action action) {
-    return mutate(key, value, KeyedWrites.Read.VALUE, action);
-  }
-
-  /**
-   * Like {@link #mutate(Object, Object, Action)} for actions that need only to know whether a live
-   * value exists and its revision: the value is not copied out of the engine.
-   */
-  private boolean mutateWithoutValue(K key, @Nullable V value, Action action) {
-    return mutate(key, value, KeyedWrites.Read.REVISION, action);
-  }
-
-  private boolean mutate(K key, @Nullable V value, KeyedWrites.Read read, Action action) {
-    return writes.run(key, value, read, action) != 0;
-  }
-
-  /**
-   * A put under the eternal policy with no writer: one engine write, no read first, because a new
-   * entry never expires and an update keeps its expire-at (KEEP_EXPIRY says both). The key's stripe
-   * is still held, so entry processors and loaders see puts in order.
-   */
-  private boolean putEternal(K key, V value) {
-    return mutate(
-        key,
-        value,
-        KeyedWrites.Read.NOTHING,
-        (scratch, existed) -> {
-          try {
-            bucket.put(
-                scratch.key,
-                0,
-                scratch.keyLength,
-                scratch.value,
-                0,
-                scratch.valueLength,
-                OffHeapBucket.KEEP_EXPIRY);
-          } catch (IllegalArgumentException e) {
-            throw cannotStore(e);
-          }
-          return true;
-        });
-  }
-
-  /** The engine refused a record (too large for the budget): the JCache answer for it. */
-  private CacheException cannotStore(IllegalArgumentException e) {
-    return new CacheException("cannot store the entry in cache " + name + ": " + e.getMessage(), e);
-  }
-
-  /** Reads the key's live value into the scratch; its length, or -1 when there is none. */
-  private int readLive(CacheCodec.Scratch scratch) {
-    return writes.readLive(scratch, true);
-  }
-
-  /**
-   * Stores the encoded value with the expiry for a create or an update; retries when an expiry or
-   * eviction changed the key since it was read. Returns false when the creation expiry is zero.
-   */
-  private boolean store(CacheCodec.Scratch scratch, boolean existed, long expected) {
-    boolean exists = existed;
-    long revision = expected;
-    while (true) {
-      long now = configuration.getClock().millis();
-      long expireAt = exists ? expiry.forUpdate(now) : expiry.forCreation(now);
-      if (expireAt == ExpiryCalculator.DO_NOT_STORE) {
-        return false;
-      }
-      long outcome;
-      try {
-        outcome =
-            bucket.update(
-                scratch.key,
-                0,
-                scratch.keyLength,
-                scratch.value,
-                0,
-                scratch.valueLength,
-                expireAt,
-                exists ? revision : 0);
-      } catch (IllegalArgumentException e) {
-        throw cannotStore(e);
-      }
-      if (WriteOutcome.succeeded(outcome)) {
-        return true;
-      }
-      exists = bucket.get(scratch.key, 0, scratch.keyLength, null, 0, scratch.info) >= 0;
-      revision = exists ? scratch.info.revision() : 0;
-    }
-  }
-
-  /** Deletes the live value read into the scratch; false if it changed meanwhile. */
-  private boolean delete(CacheCodec.Scratch scratch) {
-    long outcome = bucket.delete(scratch.key, 0, scratch.keyLength, scratch.info.revision());
-    return WriteOutcome.succeeded(outcome);
-  }
-
-  /** Applies the expiry policy's access duration to the key whose live value was just read. */
-  private void touch(CacheCodec.Scratch scratch) {
-    if (!expiry.accessMatters()) {
-      return;
-    }
-    long expireAt = expiry.forAccess(configuration.getClock().millis());
-    if (expireAt != ExpiryCalculator.UNCHANGED) {
-      bucket.touch(scratch.key, 0, scratch.keyLength, expireAt);
-    }
-  }
-
-  private void checkEntry(@Nullable K key, @Nullable V value) {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(value, "value");
-    Class<?> keyType = configuration.getKeyType();
-    if (keyType != Object.class && !keyType.isInstance(key)) {
-      throw new ClassCastException(
-          "key of " + key.getClass().getName() + " is not a " + keyType.getName());
-    }
-    Class<?> valueType = configuration.getValueType();
-    if (valueType != Object.class && !valueType.isInstance(value)) {
-      throw new ClassCastException(
-          "value of " + value.getClass().getName() + " is not a " + valueType.getName());
-    }
-  }
-
   private static void checkKeys(@Nullable Collection<?> keys) {
     Objects.requireNonNull(keys, "keys");
     for (Object key : keys) {
@@ -1301,7 +1012,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     }
   }
 
-  private void ensureOpen() {
+  /** Throws {@link IllegalStateException} when the cache is closed. */
+  void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("the cache " + name + " is closed");
     }

@@ -1,0 +1,192 @@
+package dev.cellar.internal.cache;
+
+import dev.cellar.engine.OffHeapBucket;
+import dev.cellar.engine.WriteOutcome;
+import java.time.Clock;
+import java.util.Objects;
+import javax.cache.CacheException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a JCache operation does to one key in the engine: the mutation frame (the key's stripe
+ * locked, its live value read), and the writes within it, each applying the expiry policy as JCache
+ * requires: store with the creation or update expiry, delete only the value that was read, move the
+ * expire-at on access.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class EntryStore<K, V> {
+  /**
+   * What a mutating operation does once the key is locked and its current value read: a yes or no
+   * that adapts to the frame's body (1 or 0).
+   */
+  public interface Action extends KeyedWrites.Body {
+    /** Decides and applies; returns whether the operation did what it was asked. */
+    boolean decide(CacheCodec.Scratch scratch, boolean existed);
+
+    @Override
+    default long apply(CacheCodec.Scratch scratch, boolean existed) {
+      return decide(scratch, existed) ? 1 : 0;
+    }
+  }
+
+  private final String cacheName;
+  private final OffHeapBucket bucket;
+  private final KeyedWrites<K, V> writes;
+  private final ExpiryCalculator expiry;
+  private final Clock clock;
+  private final Class<?> keyType;
+  private final Class<?> valueType;
+
+  /**
+   * The store of the cache {@code cacheName} over {@code bucket}, whose keys and values must be
+   * instances of {@code keyType} and {@code valueType} ({@code Object} for any).
+   */
+  public EntryStore(
+      String cacheName,
+      OffHeapBucket bucket,
+      KeyedWrites<K, V> writes,
+      ExpiryCalculator expiry,
+      Clock clock,
+      Class<?> keyType,
+      Class<?> valueType) {
+    this.cacheName = cacheName;
+    this.bucket = bucket;
+    this.writes = writes;
+    this.expiry = expiry;
+    this.clock = clock;
+    this.keyType = keyType;
+    this.valueType = valueType;
+  }
+
+  /**
+   * Runs {@code action} for {@code key} with its stripe locked and its live value (if any) read
+   * into the scratch; {@code value}, if not null, is encoded first, before any lock. Synchronous
+   * listeners hear of the changes after the lock is released.
+   */
+  public boolean mutate(K key, @Nullable V value, Action action) {
+    return mutate(key, value, KeyedWrites.Read.VALUE, action);
+  }
+
+  /**
+   * Like {@link #mutate(Object, Object, Action)} for actions that need only to know whether a live
+   * value exists and its revision: the value is not copied out of the engine.
+   */
+  public boolean mutateWithoutValue(K key, @Nullable V value, Action action) {
+    return mutate(key, value, KeyedWrites.Read.REVISION, action);
+  }
+
+  /** Like {@link #mutate(Object, Object, Action)}, reading as {@code read} says. */
+  public boolean mutate(K key, @Nullable V value, KeyedWrites.Read read, Action action) {
+    return writes.run(key, value, read, action) != 0;
+  }
+
+  /**
+   * A put under the eternal policy with no writer: one engine write, no read first, because a new
+   * entry never expires and an update keeps its expire-at (KEEP_EXPIRY says both). The key's stripe
+   * is still held, so entry processors and loaders see puts in order.
+   */
+  public boolean putEternal(K key, V value) {
+    return mutate(
+        key,
+        value,
+        KeyedWrites.Read.NOTHING,
+        (scratch, existed) -> {
+          try {
+            bucket.put(
+                scratch.key,
+                0,
+                scratch.keyLength,
+                scratch.value,
+                0,
+                scratch.valueLength,
+                OffHeapBucket.KEEP_EXPIRY);
+          } catch (IllegalArgumentException e) {
+            throw cannotStore(e);
+          }
+          return true;
+        });
+  }
+
+  /** Reads the key's live value into the scratch; its length, or -1 when there is none. */
+  public int readLive(CacheCodec.Scratch scratch) {
+    return writes.readLive(scratch, true);
+  }
+
+  /**
+   * Stores the encoded value with the expiry for a create or an update; retries when an expiry or
+   * eviction changed the key since it was read. Returns false when the creation expiry is zero.
+   */
+  public boolean store(CacheCodec.Scratch scratch, boolean existed, long expected) {
+    boolean exists = existed;
+    long revision = expected;
+    while (true) {
+      long now = clock.millis();
+      long expireAt = exists ? expiry.forUpdate(now) : expiry.forCreation(now);
+      if (expireAt == ExpiryCalculator.DO_NOT_STORE) {
+        return false;
+      }
+      long outcome;
+      try {
+        outcome =
+            bucket.update(
+                scratch.key,
+                0,
+                scratch.keyLength,
+                scratch.value,
+                0,
+                scratch.valueLength,
+                expireAt,
+                exists ? revision : 0);
+      } catch (IllegalArgumentException e) {
+        throw cannotStore(e);
+      }
+      if (WriteOutcome.succeeded(outcome)) {
+        return true;
+      }
+      exists = bucket.get(scratch.key, 0, scratch.keyLength, null, 0, scratch.info) >= 0;
+      revision = exists ? scratch.info.revision() : 0;
+    }
+  }
+
+  /** Deletes the live value read into the scratch; false if it changed meanwhile. */
+  public boolean delete(CacheCodec.Scratch scratch) {
+    long outcome = bucket.delete(scratch.key, 0, scratch.keyLength, scratch.info.revision());
+    return WriteOutcome.succeeded(outcome);
+  }
+
+  /** Applies the expiry policy's access duration to the key whose live value was just read. */
+  public void touch(CacheCodec.Scratch scratch) {
+    if (!expiry.accessMatters()) {
+      return;
+    }
+    long expireAt = expiry.forAccess(clock.millis());
+    if (expireAt != ExpiryCalculator.UNCHANGED) {
+      bucket.touch(scratch.key, 0, scratch.keyLength, expireAt);
+    }
+  }
+
+  /**
+   * Throws {@link NullPointerException} for a null key or value and {@link ClassCastException} for
+   * one of the wrong type.
+   */
+  public void checkEntry(@Nullable K key, @Nullable V value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    if (keyType != Object.class && !keyType.isInstance(key)) {
+      throw new ClassCastException(
+          "key of " + key.getClass().getName() + " is not a " + keyType.getName());
+    }
+    if (valueType != Object.class && !valueType.isInstance(value)) {
+      throw new ClassCastException(
+          "value of " + value.getClass().getName() + " is not a " + valueType.getName());
+    }
+  }
+
+  /** The engine refused a record (too large for the budget): the JCache answer for it. */
+  private CacheException cannotStore(IllegalArgumentException e) {
+    return new CacheException(
+        "cannot store the entry in cache " + cacheName + ": " + e.getMessage(), e);
+  }
+}
