@@ -21,7 +21,7 @@
 #                  put 100 B, 2-thread get against 1-thread get), run 4 the 1M x 1 KiB get; runs
 #                  4 to 6 with run 1's uniform get separate the entry count from the value size.
 #                  One fork each, 2 x 1 s warm-up (the first includes the set-up), 5 x 1 s
-#                  measured. Measured: 10 min 49 s on the 2-core machine, build included (load
+#                  measured. Measured: 10 min 16 s on the quiet 2-core machine (10 min 49 s at load
 #                  average 1.6 to 2.2 from other builds); 8 min 35 s with 3 measured iterations.
 # Extra options go to JMH as they are (to every run), e.g. `quick -p contender=cellar,caffeine`.
 #
