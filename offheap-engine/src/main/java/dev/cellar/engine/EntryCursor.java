@@ -48,7 +48,7 @@ public final class EntryCursor {
         return false;
       }
       position = 0;
-      end = segments[segment++].collectLiveKeys(keys, 0);
+      end = segments[segment++].scans.collectLiveKeys(keys, 0);
     }
   }
 

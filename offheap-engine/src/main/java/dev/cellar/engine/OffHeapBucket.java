@@ -336,7 +336,7 @@ public final class OffHeapBucket implements AutoCloseable {
     context.checkOpen();
     int removed = 0;
     for (Segment segment : segments) {
-      removed += segment.purgeMarkers();
+      removed += segment.scans.purgeMarkers();
     }
     return removed;
   }
@@ -346,7 +346,7 @@ public final class OffHeapBucket implements AutoCloseable {
     context.checkOpen();
     int expired = 0;
     for (Segment segment : segments) {
-      expired += segment.sweepExpired();
+      expired += segment.scans.sweepExpired();
     }
     return expired;
   }

@@ -131,7 +131,7 @@ public final class WatchCursor implements AutoCloseable {
     long end = context.sequence.current() + 1;
     LongArrayList triples = new LongArrayList();
     for (Segment segment : bucket.segments()) {
-      segment.collectForReplay(from, end, history, triples);
+      segment.scans.collectForReplay(from, end, history, triples);
     }
     int count = triples.size() / 3;
     long[] revisions = new long[count];

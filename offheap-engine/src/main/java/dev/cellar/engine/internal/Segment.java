@@ -41,7 +41,6 @@ public final class Segment {
 
   private static final int RETRY = -3;
   private static final int OPTIMISTIC_ATTEMPTS = 2;
-  private static final int SWEEP_BATCH = 256;
 
   final int index;
   final BucketContext context;
@@ -51,6 +50,10 @@ public final class Segment {
   final int initialSlots;
   final SegmentReclaimer reclaimer;
   final MarkerRing markers;
+
+  /** The whole-table passes: expiry sweep, marker purge, key and replay collection. */
+  public final SegmentScans scans;
+
   private final ExpandableArrayBuffer observerCopy = new ExpandableArrayBuffer(256);
   private final RecordView previousView = new RecordView();
   private final RecordView recordView = new RecordView();
@@ -70,14 +73,13 @@ public final class Segment {
   private final long initialTableCost;
 
   /** Counts table replacements, so a pass over slot numbers can tell that its table changed. */
-  private int tableGeneration;
+  int tableGeneration;
 
   /** Keys in the index: live values and markers. */
   int keys;
 
   volatile long liveCount;
   volatile long recordCount;
-  private int sweepCursor;
 
   /**
    * A segment with {@code budget} bytes, pages of {@code pageSize} and a table of {@code slots}.
@@ -107,6 +109,7 @@ public final class Segment {
       throw new IllegalArgumentException("the byte budget cannot hold the eviction marker ring");
     }
     this.markers = new MarkerRing(this, ring, ringCost);
+    this.scans = new SegmentScans(this);
   }
 
   /**
@@ -757,160 +760,6 @@ public final class Segment {
     setPrevious(newer, RecordRefs.NONE);
     freeChain(ref);
     return true;
-  }
-
-  // ---------------------------------------------------------------- maintenance
-
-  /** Forgets every key whose latest record is a marker; returns how many. */
-  public int purgeMarkers() {
-    long stamp = lock.writeLock();
-    try {
-      context.checkOpen();
-      int removed = 0;
-      int slot = 0;
-      while (slot < SegmentIndex.capacity(table)) {
-        long ref = SegmentIndex.ref(table, slot);
-        if (ref != RecordRefs.NONE && opOf(ref) != RecordOp.PUT.code()) {
-          int capacityBefore = SegmentIndex.capacity(table);
-          forgetKey(slot);
-          removed++;
-          if (capacityBefore != SegmentIndex.capacity(table)) {
-            slot = 0;
-          }
-          continue;
-        }
-        slot++;
-      }
-      return removed;
-    } finally {
-      lock.unlockWrite(stamp);
-    }
-  }
-
-  /** Expires the values whose time has come; at most one pass over the table. */
-  public int sweepExpired() {
-    int expired = 0;
-    int visited = 0;
-    int walked = -1;
-    while (true) {
-      long stamp = lock.writeLock();
-      try {
-        context.checkOpen();
-        if (tableGeneration != walked) {
-          // Slot numbers belong to one table: after a resize (by this sweep's own evictions, or
-          // by writers between batches) the pass starts over on the new table.
-          walked = tableGeneration;
-          visited = 0;
-        }
-        int capacity = SegmentIndex.capacity(table);
-        if (visited >= capacity) {
-          return expired;
-        }
-        long now = context.clock.time();
-        // Hints are clamped to at least 1 (0 means "never"); clamp the clock the same way, or a
-        // value due within the clock's first second would be skipped as not yet due.
-        long nowSeconds = Math.max(1, now / 1000);
-        int end = Math.min(visited + SWEEP_BATCH, capacity);
-        for (; visited < end; visited++) {
-          int slot = (sweepCursor + visited) & (capacity - 1);
-          long ref = SegmentIndex.ref(table, slot);
-          int hint = SegmentIndex.expiryHint(table, slot);
-          if (ref == RecordRefs.NONE || hint == 0 || Integer.toUnsignedLong(hint) > nowSeconds) {
-            continue;
-          }
-          if (isExpiredValue(ref, now)) {
-            UnsafeBuffer page = bufferOf(ref);
-            int offset = RecordRefs.offset(ref);
-            int keysBefore = keys;
-            appendRecord(
-                SegmentIndex.hash(table, slot),
-                page,
-                offset + HEADER_LENGTH,
-                Records.keyLength(page, offset),
-                null,
-                0,
-                0,
-                RecordOp.EXPIRE,
-                0L,
-                ref,
-                now);
-            expired++;
-            if (tableGeneration != walked || keys != keysBefore) {
-              // Room for the marker was made by forgetting keys, which shifted or rehashed
-              // entries, maybe into slots this pass has left behind: start the pass over.
-              // Values expired so far are markers now and are skipped.
-              walked = -1;
-              break;
-            }
-          }
-        }
-        if (visited >= capacity) {
-          sweepCursor = (sweepCursor + capacity / 2 + 1) & (capacity - 1);
-        }
-      } finally {
-        lock.unlockWrite(stamp);
-      }
-    }
-  }
-
-  /**
-   * Appends {@code [key length][key bytes]} for every key with a live, unexpired value to {@code
-   * out} from {@code position}; returns the position after the last one.
-   */
-  public int collectLiveKeys(MutableDirectBuffer out, int position) {
-    long stamp = lock.readLock();
-    try {
-      context.checkOpen();
-      long now = context.clock.time();
-      UnsafeBuffer current = table;
-      for (int slot = 0; slot < SegmentIndex.capacity(current); slot++) {
-        long ref = SegmentIndex.ref(current, slot);
-        if (ref == RecordRefs.NONE
-            || opOf(ref) != RecordOp.PUT.code()
-            || isExpiredValue(ref, now)) {
-          continue;
-        }
-        UnsafeBuffer page = bufferOf(ref);
-        int offset = RecordRefs.offset(ref);
-        int keyLength = Records.keyLength(page, offset);
-        out.putInt(position, keyLength);
-        out.putBytes(position + 4, page, offset + HEADER_LENGTH, keyLength);
-        position += 4 + keyLength;
-      }
-      return position;
-    } finally {
-      lock.unlockRead(stamp);
-    }
-  }
-
-  /**
-   * Adds (revision, segment, reference) triples to {@code out} for the records a watch replays:
-   * each key's latest record, or its whole chain when {@code history}, limited to revisions in
-   * {@code [from, to)}.
-   */
-  public void collectForReplay(long from, long to, boolean history, LongArrayList out) {
-    long stamp = lock.readLock();
-    try {
-      context.checkOpen();
-      UnsafeBuffer current = table;
-      for (int slot = 0; slot < SegmentIndex.capacity(current); slot++) {
-        long ref = SegmentIndex.ref(current, slot);
-        while (ref != RecordRefs.NONE) {
-          long revision = revisionOf(ref);
-          if (revision >= from && revision < to) {
-            out.addLong(revision);
-            out.addLong(index);
-            out.addLong(ref);
-          }
-          if (!history) {
-            break;
-          }
-          ref = previous(ref);
-        }
-      }
-    } finally {
-      lock.unlockRead(stamp);
-    }
   }
 
   /** Drops every record without revisions or events; the table returns to its initial size. */
