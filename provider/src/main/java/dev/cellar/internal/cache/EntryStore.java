@@ -39,6 +39,9 @@ public final class EntryStore<K, V> {
   private final Class<?> keyType;
   private final Class<?> valueType;
 
+  /** The body of {@link #putEternal}, made once: a lambda that reads a field is a new object. */
+  private final Action eternalPut = this::writeKeepingExpiry;
+
   /**
    * The store of the cache {@code cacheName} over {@code bucket}, whose keys and values must be
    * instances of {@code keyType} and {@code valueType} ({@code Object} for any).
@@ -88,25 +91,7 @@ public final class EntryStore<K, V> {
    * is still held, so entry processors and loaders see puts in order.
    */
   public boolean putEternal(K key, V value) {
-    return mutate(
-        key,
-        value,
-        KeyedWrites.Read.NOTHING,
-        (scratch, existed) -> {
-          try {
-            bucket.put(
-                scratch.key,
-                0,
-                scratch.keyLength,
-                scratch.value,
-                0,
-                scratch.valueLength,
-                OffHeapBucket.KEEP_EXPIRY);
-          } catch (IllegalArgumentException e) {
-            throw cannotStore(e);
-          }
-          return true;
-        });
+    return mutate(key, value, KeyedWrites.Read.NOTHING, eternalPut);
   }
 
   /** Reads the key's live value into the scratch; its length, or -1 when there is none. */
@@ -182,6 +167,22 @@ public final class EntryStore<K, V> {
       throw new ClassCastException(
           "value of " + value.getClass().getName() + " is not a " + valueType.getName());
     }
+  }
+
+  private boolean writeKeepingExpiry(CacheCodec.Scratch scratch, boolean existed) {
+    try {
+      bucket.put(
+          scratch.key,
+          0,
+          scratch.keyLength,
+          scratch.value,
+          0,
+          scratch.valueLength,
+          OffHeapBucket.KEEP_EXPIRY);
+    } catch (IllegalArgumentException e) {
+      throw cannotStore(e);
+    }
+    return true;
   }
 
   /** The engine refused a record (too large for the budget): the JCache answer for it. */
