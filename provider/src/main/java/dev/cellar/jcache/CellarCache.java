@@ -388,16 +388,21 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     long timed = timer == null ? 0 : System.nanoTime();
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
-    boolean stored =
-        (expiry.eternal() && !integration.writesThrough())
-            ? entryStore.putEternal(key, value)
-            : entryStore.mutateWithoutValue(
-                key,
-                value,
-                (scratch, existed) -> {
-                  integration.write(key, value);
-                  return entryStore.store(scratch, existed, scratch.info.revision());
-                });
+    boolean stored;
+    if (integration.writesThrough()) {
+      stored =
+          entryStore.mutateWithoutValue(
+              key,
+              value,
+              (scratch, existed) -> {
+                integration.write(key, value);
+                return entryStore.store(scratch, existed, scratch.info.revision());
+              });
+    } else if (expiry.eternal()) {
+      stored = entryStore.putEternal(key, value);
+    } else {
+      stored = entryStore.put(key, value);
+    }
     if (stats && stored) {
       statistics.puts(1);
       statistics.putTime(System.nanoTime() - start);

@@ -39,8 +39,11 @@ public final class EntryStore<K, V> {
   private final Class<?> keyType;
   private final Class<?> valueType;
 
-  /** The body of {@link #putEternal}, made once: a lambda that reads a field is a new object. */
+  // The bodies of the puts, made once: a lambda that reads a field captures this, and would be a
+  // new object on every call whenever escape analysis gives up.
   private final Action eternalPut = this::writeKeepingExpiry;
+  private final Action storeOverRead =
+      (scratch, existed) -> store(scratch, existed, scratch.info.revision());
 
   /**
    * The store of the cache {@code cacheName} over {@code bucket}, whose keys and values must be
@@ -92,6 +95,15 @@ public final class EntryStore<K, V> {
    */
   public boolean putEternal(K key, V value) {
     return mutate(key, value, KeyedWrites.Read.NOTHING, eternalPut);
+  }
+
+  /**
+   * A put with no writer under an expiry policy that is not eternal: the live value's revision is
+   * read first (the update expiry applies to it, the creation expiry otherwise), then the value is
+   * stored with that expiry.
+   */
+  public boolean put(K key, V value) {
+    return mutateWithoutValue(key, value, storeOverRead);
   }
 
   /** Reads the key's live value into the scratch; its length, or -1 when there is none. */
