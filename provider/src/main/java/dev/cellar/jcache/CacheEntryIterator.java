@@ -6,7 +6,6 @@ import dev.cellar.internal.cache.CacheCodec;
 import dev.cellar.internal.cache.CellarEntry;
 import dev.cellar.internal.cache.EntryStore;
 import dev.cellar.internal.cache.ExpiryCalculator;
-import dev.cellar.internal.cache.LoaderWriter;
 import dev.cellar.internal.management.CacheStatistics;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -24,7 +23,6 @@ final class CacheEntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
   private final CacheCodec<K, V> codec;
   private final EntryStore<K, V> entryStore;
   private final ExpiryCalculator expiry;
-  private final LoaderWriter<K, V> integration;
   private final CacheStatistics statistics;
   private final EntryCursor cursor;
   private @Nullable CellarEntry<K, V> next;
@@ -36,14 +34,12 @@ final class CacheEntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
       CacheCodec<K, V> codec,
       EntryStore<K, V> entryStore,
       ExpiryCalculator expiry,
-      LoaderWriter<K, V> integration,
       CacheStatistics statistics) {
     this.cache = cache;
     this.cursor = cursor;
     this.codec = codec;
     this.entryStore = entryStore;
     this.expiry = expiry;
-    this.integration = integration;
     this.statistics = statistics;
   }
 
@@ -95,21 +91,7 @@ final class CacheEntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
       throw new IllegalStateException("call next() before remove()");
     }
     last = null;
-    cache.ensureOpen();
-    boolean stats = cache.countsStatistics();
-    long start = stats ? System.nanoTime() : 0;
-    K key = entry.getKey();
-    boolean removed =
-        entryStore.mutateWithoutValue(
-            key,
-            null,
-            (scratch, existed) -> {
-              integration.delete(key);
-              return existed && entryStore.delete(scratch);
-            });
-    if (stats && removed) {
-      statistics.removals(1);
-      statistics.removeTime(System.nanoTime() - start);
-    }
+    // Exactly Cache.remove(key): through the writer, counted as a removal.
+    cache.remove(entry.getKey());
   }
 }

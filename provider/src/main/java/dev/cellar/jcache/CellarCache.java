@@ -872,8 +872,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public Iterator<Cache.Entry<K, V>> iterator() {
     ensureOpen();
-    return new CacheEntryIterator<>(
-        this, bucket.entries(), codec, entryStore, expiry, integration, statistics);
+    return new CacheEntryIterator<>(this, bucket.entries(), codec, entryStore, expiry, statistics);
   }
 
   // ------------------------------------------------------------------ listeners
