@@ -46,12 +46,7 @@ public final class ExpiryExample {
                   .setTypes(String.class, String.class)
                   .setClock(clock)
                   .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(Duration.ONE_MINUTE)));
-      tokens.put("token.alice", "t-1");
-      out.println(clock.instant() + " put token.alice");
-      clock.advance(java.time.Duration.ofSeconds(59));
-      out.println(clock.instant() + " get token.alice -> " + tokens.get("token.alice"));
-      clock.advance(java.time.Duration.ofSeconds(1));
-      out.println(clock.instant() + " get token.alice -> " + tokens.get("token.alice"));
+      showOneMinuteFromCreation(out, tokens, clock, "token.alice", "t-1");
 
       out.println("== Accessed: a session lives 30 seconds from its last read");
       Cache<String, String> sessions =
@@ -91,5 +86,19 @@ public final class ExpiryExample {
     } finally {
       manager.close();
     }
+  }
+
+  /**
+   * Puts {@code key} into {@code cache}, whose entries live one minute from creation, and reads it
+   * 59 and 60 seconds later: the value, then null.
+   */
+  static void showOneMinuteFromCreation(
+      PrintStream out, Cache<String, String> cache, ManualClock clock, String key, String value) {
+    cache.put(key, value);
+    out.println(clock.instant() + " put " + key + " (lives one minute from creation)");
+    clock.advance(java.time.Duration.ofSeconds(59));
+    out.println(clock.instant() + " get " + key + " -> " + cache.get(key));
+    clock.advance(java.time.Duration.ofSeconds(1));
+    out.println(clock.instant() + " get " + key + " -> " + cache.get(key));
   }
 }

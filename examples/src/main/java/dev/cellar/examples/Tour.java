@@ -9,10 +9,7 @@ import dev.cellar.Watch;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -198,7 +195,7 @@ public final class Tour {
           hitPercentage);
 
       heading("5. Expiry, on a clock the tour moves");
-      SettableClock clock = new SettableClock(Instant.parse("2026-01-01T09:00:00Z"));
+      ManualClock clock = new ManualClock(Instant.parse("2026-01-01T09:00:00Z"));
       Cache<String, String> sessions =
           manager.createCache(
               "sessions",
@@ -206,12 +203,7 @@ public final class Tour {
                   .setTypes(String.class, String.class)
                   .setClock(clock)
                   .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(Duration.ONE_MINUTE)));
-      sessions.put("session.alice", "logged in");
-      out.println(clock.instant() + " put session.alice (lives one minute from creation)");
-      clock.advance(java.time.Duration.ofSeconds(59));
-      out.println(clock.instant() + " get session.alice -> " + sessions.get("session.alice"));
-      clock.advance(java.time.Duration.ofSeconds(1));
-      out.println(clock.instant() + " get session.alice -> " + sessions.get("session.alice"));
+      ExpiryExample.showOneMinuteFromCreation(out, sessions, clock, "session.alice", "logged in");
 
       heading("6. A listener");
       List<String> events = new ArrayList<>();
@@ -453,34 +445,6 @@ public final class Tour {
           events.add(event.getEventType() + " " + event.getKey());
         }
       }
-    }
-  }
-
-  /** A clock the tour moves by hand, so that expiry needs no sleeping. */
-  private static final class SettableClock extends Clock {
-    private volatile Instant now;
-
-    SettableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(java.time.Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this; // the tour reads instants only; the zone does not matter
     }
   }
 }
