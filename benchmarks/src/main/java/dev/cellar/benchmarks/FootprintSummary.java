@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Turns the raw rows {@link Footprint} appends (one per JVM) into the committed CSV, with the
@@ -175,125 +177,163 @@ public final class FootprintSummary {
             megabytes(number(baseline, "heapUsed")),
             megabytes(number(baseline, "nativeBytes")),
             megabytes(number(baseline, "rssBytes"))));
-    out.append(
-        "| contender | entries | off-heap budget | load s | heap used after GC | heap committed"
-            + " | direct buffers | native outside heap (NMT) | RSS | **bytes / entry** | RSS Δ /"
-            + " entry |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (Map<String, String> row : rows) {
-      if (isBaseline(row)) {
-        continue;
-      }
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %s | %s | %s | %s | %s | %s | %s | %s | **%s** | %s |%n",
-              row.get("contender"),
-              format("%,d", number(row, "entries")),
-              row.get("budgetBytes").isEmpty() ? "–" : megabytes(number(row, "budgetBytes")),
-              row.get("loadSeconds"),
-              megabytes(number(row, "heapUsed")),
-              megabytes(number(row, "heapCommitted")),
-              megabytes(number(row, "directUsed")),
-              megabytes(number(row, "nativeBytes")),
-              megabytes(number(row, "rssBytes")),
-              format("%,.0f", decimal(row, "bytesPerEntry")),
-              format("%,.0f", decimal(row, "rssDeltaPerEntry"))));
-    }
+    table(
+        out,
+        List.of(
+            "contender",
+            "entries",
+            "off-heap budget",
+            "load s",
+            "heap used after GC",
+            "heap committed",
+            "direct buffers",
+            "native outside heap (NMT)",
+            "RSS",
+            "**bytes / entry**",
+            "RSS Δ / entry"),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        rows,
+        row -> !isBaseline(row),
+        row ->
+            List.of(
+                row.get("contender"),
+                format("%,d", number(row, "entries")),
+                row.get("budgetBytes").isEmpty() ? "–" : megabytes(number(row, "budgetBytes")),
+                row.get("loadSeconds"),
+                megabytes(number(row, "heapUsed")),
+                megabytes(number(row, "heapCommitted")),
+                megabytes(number(row, "directUsed")),
+                megabytes(number(row, "nativeBytes")),
+                megabytes(number(row, "rssBytes")),
+                "**" + format("%,.0f", decimal(row, "bytesPerEntry")) + "**",
+                format("%,.0f", decimal(row, "rssDeltaPerEntry"))));
 
     out.append("\nMixed run (90 % get, 10 % put, one thread), GC pauses from the GC log:\n\n");
-    out.append(
-        "| contender | entries | keys | seconds | ops/s | pauses | pause total ms | longest ms |"
-            + " **ms per 30 s** | ms per million ops | longest during load ms |\n");
-    out.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (Map<String, String> row : rows) {
-      if (isBaseline(row)) {
-        continue;
-      }
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %s | %s | %s | %s | %s | %s | %s | **%s** | %s | %s |%n",
-              row.get("contender"),
-              format("%,d", number(row, "entries")),
-              row.get("distribution"),
-              row.get("mixedSeconds"),
-              format("%,d", number(row, "opsPerSecond")),
-              row.get("pauseCount"),
-              row.get("pauseTotalMs"),
-              row.get("pauseMaxMs"),
-              row.get("pauseMsPer30s"),
-              row.get("pauseMsPerMillionOps"),
-              row.get("loadPauseMaxMs")));
-    }
+    table(
+        out,
+        List.of(
+            "contender",
+            "entries",
+            "keys",
+            "seconds",
+            "ops/s",
+            "pauses",
+            "pause total ms",
+            "longest ms",
+            "**ms per 30 s**",
+            "ms per million ops",
+            "longest during load ms"),
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        rows,
+        row -> !isBaseline(row),
+        row ->
+            List.of(
+                row.get("contender"),
+                format("%,d", number(row, "entries")),
+                row.get("distribution"),
+                row.get("mixedSeconds"),
+                format("%,d", number(row, "opsPerSecond")),
+                row.get("pauseCount"),
+                row.get("pauseTotalMs"),
+                row.get("pauseMaxMs"),
+                "**" + row.get("pauseMsPer30s") + "**",
+                row.get("pauseMsPerMillionOps"),
+                row.get("loadPauseMaxMs")));
 
     out.append(
         "\nCellar against the goals of issue 7 (stated for 5M x 1 KiB; the 1M row is indicative):"
             + "\n\n");
-    out.append(
-        "| entries | bytes / entry ≤ 1,100 | heap after GC < 32 MB | GC pauses < 100 ms per 30 s"
-            + " |\n");
-    out.append("|---:|---|---|---|\n");
-    for (Map<String, String> row : rows) {
-      if (!row.get("contender").equals("cellar")) {
-        continue;
-      }
-      double bytes = decimal(row, "bytesPerEntry");
-      double heap = number(row, "heapUsed");
-      double pauses = decimal(row, "pauseMsPer30s");
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %s | %s | %s |%n",
+    table(
+        out,
+        List.of(
+            "entries",
+            "bytes / entry ≤ 1,100",
+            "heap after GC < 32 MB",
+            "GC pauses < 100 ms per 30 s"),
+        "|---:|---|---|---|",
+        rows,
+        row -> row.get("contender").equals("cellar"),
+        row -> {
+          double bytes = decimal(row, "bytesPerEntry");
+          double heap = number(row, "heapUsed");
+          double pauses = decimal(row, "pauseMsPer30s");
+          return List.of(
               format("%,d", number(row, "entries")),
               verdict(
                   bytes <= GOAL_BYTES_PER_ENTRY,
                   format("%,.0f", bytes)
                       + format(" (%+.0f %%)", 100 * (bytes / GOAL_BYTES_PER_ENTRY - 1))),
               verdict(heap < GOAL_HEAP, megabytes((long) heap)),
-              verdict(pauses < GOAL_PAUSE_MS_PER_30S, format("%.1f ms", pauses))));
-    }
+              verdict(pauses < GOAL_PAUSE_MS_PER_30S, format("%.1f ms", pauses)));
+        });
 
     out.append("\nWhere Cellar's bytes per entry go:\n\n");
-    out.append(
-        "| entries | key | value | record header | slab rounding | index | journal and marker"
-            + " rings | pages (tails, partly filled) | pooled free pages | other native (JVM) |"
-            + " heap | **total** |\n");
-    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (Map<String, String> row : rows) {
-      if (!row.get("contender").equals("cellar") || row.get("cellarInUse").isEmpty()) {
-        continue;
-      }
-      double n = number(row, "entries");
-      long key = number(row, "cellarKeyBytes");
-      long value = number(row, "cellarValueBytes");
-      long header = number(row, "cellarHeaderBytes");
-      long chunks = number(row, "cellarChunkBytes");
-      long index = number(row, "cellarIndexBytes");
-      long fixed = number(row, "cellarFixed");
-      long inUse = number(row, "cellarInUse");
-      long reserved = number(row, "cellarReserved");
-      long pages = inUse - fixed - index - chunks;
-      long nativeDelta = number(row, "nativeDelta");
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |"
-                  + " **%.1f** |%n",
+    table(
+        out,
+        List.of(
+            "entries",
+            "key",
+            "value",
+            "record header",
+            "slab rounding",
+            "index",
+            "journal and marker rings",
+            "pages (tails, partly filled)",
+            "pooled free pages",
+            "other native (JVM)",
+            "heap",
+            "**total**"),
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        rows,
+        row -> row.get("contender").equals("cellar") && !row.get("cellarInUse").isEmpty(),
+        row -> {
+          double n = number(row, "entries");
+          long key = number(row, "cellarKeyBytes");
+          long value = number(row, "cellarValueBytes");
+          long header = number(row, "cellarHeaderBytes");
+          long chunks = number(row, "cellarChunkBytes");
+          long index = number(row, "cellarIndexBytes");
+          long fixed = number(row, "cellarFixed");
+          long inUse = number(row, "cellarInUse");
+          long reserved = number(row, "cellarReserved");
+          long pages = inUse - fixed - index - chunks;
+          long nativeDelta = number(row, "nativeDelta");
+          return List.of(
               format("%,d", (long) n),
-              key / n,
-              value / n,
-              header / n,
-              (chunks - key - value - header) / n,
-              index / n,
-              fixed / n,
-              pages / n,
-              (reserved - inUse) / n,
-              (nativeDelta - reserved) / n,
-              number(row, "heapDelta") / n,
-              decimal(row, "bytesPerEntry")));
-    }
+              perEntry(key, n),
+              perEntry(value, n),
+              perEntry(header, n),
+              perEntry(chunks - key - value - header, n),
+              perEntry(index, n),
+              perEntry(fixed, n),
+              perEntry(pages, n),
+              perEntry(reserved - inUse, n),
+              perEntry(nativeDelta - reserved, n),
+              perEntry(number(row, "heapDelta"), n),
+              "**" + format("%.1f", decimal(row, "bytesPerEntry")) + "**");
+        });
     return out.toString();
+  }
+
+  /** Appends a Markdown table: the header, the alignment row, then one row per selected row. */
+  private static void table(
+      StringBuilder out,
+      List<String> header,
+      String alignment,
+      List<Map<String, String>> rows,
+      Predicate<Map<String, String>> selected,
+      Function<Map<String, String>, List<String>> cells) {
+    out.append("| ").append(String.join(" | ", header)).append(" |\n");
+    out.append(alignment).append('\n');
+    for (Map<String, String> row : rows) {
+      if (selected.test(row)) {
+        out.append("| ").append(String.join(" | ", cells.apply(row))).append(" |\n");
+      }
+    }
+  }
+
+  private static String perEntry(double bytes, double entries) {
+    return format("%.1f", bytes / entries);
   }
 
   private static boolean isBaseline(Map<String, String> row) {
