@@ -12,6 +12,7 @@ import dev.cellar.BucketEntry;
 import dev.cellar.CommitResult;
 import dev.cellar.Operation;
 import dev.cellar.jcache.CellarCache;
+import dev.cellar.jcache.EventRecorder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -132,18 +133,18 @@ class BucketAtomicTest {
 
   @Test
   void listenersHearEveryWriteOfACommitAndNothingOfAFailedOne() {
-    BucketCacheIntegrationTest.Recorder.EVENTS.clear();
+    EventRecorder<String> recorder = new EventRecorder<>();
     var config = Buckets.config();
     config.addCacheEntryListenerConfiguration(
         new MutableCacheEntryListenerConfiguration<>(
-            FactoryBuilder.factoryOf(BucketCacheIntegrationTest.Recorder.class), null, true, true));
+            new FactoryBuilder.SingletonFactory<>(recorder), null, true, true));
     Bucket<String, String> bucket = buckets.bucket(config);
     bucket.put("a", "1");
     assertFalse(bucket.atomic().put("a", "x").put("b", "x").check("a", 7).commit().ok());
     assertTrue(bucket.atomic().put("a", "2").put("b", "1").delete("a").delete("c").commit().ok());
     assertEquals(
         List.of("CREATED a null->1", "UPDATED a 1->2", "CREATED b null->1", "REMOVED a 2->2"),
-        List.copyOf(BucketCacheIntegrationTest.Recorder.EVENTS));
+        recorder.seen);
   }
 
   @Test

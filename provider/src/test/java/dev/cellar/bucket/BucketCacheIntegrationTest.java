@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cellar.Bucket;
 import dev.cellar.jcache.CellarCache;
+import dev.cellar.jcache.EventRecorder;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -18,11 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
-import javax.cache.event.CacheEntryCreatedListener;
-import javax.cache.event.CacheEntryEvent;
-import javax.cache.event.CacheEntryExpiredListener;
-import javax.cache.event.CacheEntryRemovedListener;
-import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import org.junit.jupiter.api.AfterEach;
@@ -37,55 +32,13 @@ class BucketCacheIntegrationTest {
     buckets.close();
   }
 
-  /** Records every event it hears as "TYPE key old->new". */
-  public static final class Recorder
-      implements CacheEntryCreatedListener<String, String>,
-          CacheEntryUpdatedListener<String, String>,
-          CacheEntryRemovedListener<String, String>,
-          CacheEntryExpiredListener<String, String> {
-    static final List<String> EVENTS = Collections.synchronizedList(new ArrayList<>());
-
-    private static void record(Iterable<CacheEntryEvent<? extends String, ? extends String>> all) {
-      for (CacheEntryEvent<? extends String, ? extends String> event : all) {
-        EVENTS.add(
-            event.getEventType()
-                + " "
-                + event.getKey()
-                + " "
-                + event.getOldValue()
-                + "->"
-                + event.getValue());
-      }
-    }
-
-    @Override
-    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-      record(events);
-    }
-
-    @Override
-    public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-      record(events);
-    }
-
-    @Override
-    public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-      record(events);
-    }
-
-    @Override
-    public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-      record(events);
-    }
-  }
-
   @Test
   void listenersHearBucketWritesThatHappenedOnly() {
-    Recorder.EVENTS.clear();
+    EventRecorder<String> recorder = new EventRecorder<>();
     var config = Buckets.config().setClock(clock);
     config.addCacheEntryListenerConfiguration(
         new MutableCacheEntryListenerConfiguration<>(
-            FactoryBuilder.factoryOf(Recorder.class), null, true, true));
+            new FactoryBuilder.SingletonFactory<>(recorder), null, true, true));
     Bucket<String, String> bucket = buckets.bucket(config);
     bucket.create("a", "1");
     bucket.create("a", "x"); // fails: no event
@@ -102,7 +55,7 @@ class BucketCacheIntegrationTest {
     bucket.get("c");
     // the background sweep may record c's expiry first; its event then arrives on a listener lane
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (Recorder.EVENTS.size() < 8 && System.nanoTime() < deadline) {
+    while (recorder.seen.size() < 8 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
     assertEquals(
@@ -115,7 +68,7 @@ class BucketCacheIntegrationTest {
             "REMOVED b 1->1",
             "CREATED c null->1",
             "EXPIRED c 1->1"),
-        List.copyOf(Recorder.EVENTS));
+        List.copyOf(recorder.seen));
   }
 
   @Test
