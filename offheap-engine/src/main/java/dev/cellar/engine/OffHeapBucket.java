@@ -505,9 +505,7 @@ public final class OffHeapBucket implements AutoCloseable {
 
   static void checkKey(DirectBuffer key, int keyOffset, int keyLength) {
     Objects.requireNonNull(key, "key");
-    if (keyLength <= 0) {
-      throw new IllegalArgumentException("a key must have at least one byte, was " + keyLength);
-    }
+    // An empty key is a key like any other: JCache callers pass "" and byte[0].
     checkRange("key", key, keyOffset, keyLength);
   }
 

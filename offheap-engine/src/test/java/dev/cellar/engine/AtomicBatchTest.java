@@ -240,7 +240,7 @@ class AtomicBatchTest {
     AtomicBatch batch = bucket.batch();
     UnsafeBuffer k = utf8("k");
     assertThrows(IllegalArgumentException.class, () -> batch.check(k, 0, 1, -1));
-    assertThrows(IllegalArgumentException.class, () -> batch.delete(k, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> batch.delete(k, 0, 2));
     assertThrows(IllegalArgumentException.class, () -> batch.put(k, 0, 1, k, 0, 1, -5));
     assertEquals(0, batch.size());
     put(batch, "k", "v");

@@ -163,6 +163,20 @@ class OffHeapBucketTest {
   }
 
   @Test
+  void theEmptyKeyIsAKeyOfItsOwn() {
+    OffHeapBucket bucket = bucket(3);
+    assertEquals(1, put(bucket, "", "empty"));
+    assertEquals(2, put(bucket, "a", "a"));
+    assertEquals("empty", get(bucket, ""));
+    assertEquals(3, put(bucket, "", "again"));
+    assertEquals(List.of("1:PUT=empty", "3:PUT=again"), history(bucket, ""));
+    assertEquals(4, delete(bucket, "", 3));
+    assertEquals(null, get(bucket, ""));
+    assertEquals("a", get(bucket, "a"));
+    assertEquals(1, bucket.entryCount());
+  }
+
+  @Test
   void deleteNeedsALiveValueAndKeepsHistory() {
     OffHeapBucket bucket = bucket(3);
     assertEquals(0, delete(bucket, "k", WriteOutcome.ANY_REVISION));
@@ -447,7 +461,7 @@ class OffHeapBucketTest {
     UnsafeBuffer v = utf8("v");
     assertThrows(NullPointerException.class, () -> bucket.put(null, 0, 1, v, 0, 1, 0));
     assertThrows(NullPointerException.class, () -> bucket.put(k, 0, 1, null, 0, 1, 0));
-    assertThrows(IllegalArgumentException.class, () -> bucket.put(k, 0, 0, v, 0, 1, 0));
+    assertThrows(IllegalArgumentException.class, () -> bucket.put(k, 0, -1, v, 0, 1, 0));
     assertThrows(IllegalArgumentException.class, () -> bucket.put(k, 0, 2, v, 0, 1, 0));
     assertThrows(IllegalArgumentException.class, () -> bucket.put(k, -1, 1, v, 0, 1, 0));
     assertThrows(IllegalArgumentException.class, () -> bucket.put(k, 0, 1, v, 0, 2, 0));

@@ -262,7 +262,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     try {
       codec.encodeKey(key, scratch);
       value = getValue(key, scratch, stats);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       events.end(mark);
       throw e;
     } finally {
@@ -350,7 +350,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
           statistics.getTime(System.nanoTime() - start);
         }
       }
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       events.end(mark);
       throw e;
     }
@@ -368,7 +368,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     try {
       codec.encodeKey(key, scratch);
       found = bucket.containsKey(scratch.key, 0, scratch.keyLength);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       events.end(mark);
       throw e;
     } finally {
@@ -508,7 +508,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                         && entryStore.store(scratch, existed, scratch.info.revision()));
         stored += done ? 1 : 0;
       }
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       events.end(mark);
       throw e;
     }
@@ -764,7 +764,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 key, null, (scratch, existed) -> existed && entryStore.delete(scratch));
         removed += done ? 1 : 0;
       }
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       events.end(mark);
       throw e;
     }
@@ -810,7 +810,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         if (result != null) {
           results.put(key, EntryProcessorResults.of(result));
         }
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         results.put(key, EntryProcessorResults.failed(e));
       }
     }

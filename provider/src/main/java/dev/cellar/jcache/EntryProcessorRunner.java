@@ -55,7 +55,7 @@ final class EntryProcessorRunner<K, V> {
             result[0] = processor.process(entry, arguments);
           } catch (CacheException e) {
             throw e;
-          } catch (RuntimeException e) {
+          } catch (Exception e) {
             throw new EntryProcessorException(e);
           }
           apply(key, entry, scratch, existed, stats, applyStart);

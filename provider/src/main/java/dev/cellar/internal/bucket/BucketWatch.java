@@ -155,7 +155,7 @@ final class BucketWatch<K, V> implements Watch, WatchHandler {
         return;
       }
       call.run();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       // a failing watcher keeps its watch: the next record may well succeed
       LOGGER.log(Level.WARNING, "a bucket watcher failed", e);
     } finally {

@@ -112,7 +112,7 @@ final class CacheAtomic<K, V> implements Atomic<K, V> {
       }
       batch = batch(parts.engine());
       outcome = batch.commit();
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       parts.events().end(mark);
       throw e;
     } finally {

@@ -54,7 +54,7 @@ public final class CacheCodec<K, V> {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new CacheException(
           "cannot serialize key of class " + key.getClass().getName() + ": " + cause, e);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw new CacheException(
           "cannot serialize key of class " + key.getClass().getName() + ": " + e, e);
     }
@@ -66,7 +66,7 @@ public final class CacheCodec<K, V> {
       scratch.valueLength = values.write(value, scratch.value, 0);
     } catch (CacheException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw new CacheException(
           "cannot serialize value of class " + value.getClass().getName() + ": " + e, e);
     }
@@ -83,7 +83,7 @@ public final class CacheCodec<K, V> {
       return values.read(buffer, offset, length);
     } catch (CacheException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw new CacheException("cannot deserialize a value: " + e, e);
     }
   }
@@ -94,7 +94,7 @@ public final class CacheCodec<K, V> {
       return keys.read(buffer, offset, length);
     } catch (CacheException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw new CacheException("cannot deserialize a key: " + e, e);
     }
   }

@@ -13,7 +13,7 @@ public final class EntryProcessorResults {
   }
 
   /** A result whose {@code get()} throws {@code failure} as an {@link EntryProcessorException}. */
-  public static <T> EntryProcessorResult<T> failed(RuntimeException failure) {
+  public static <T> EntryProcessorResult<T> failed(Exception failure) {
     EntryProcessorException exception =
         failure instanceof EntryProcessorException processorFailure
             ? processorFailure

@@ -76,7 +76,7 @@ public final class ExpiryCalculator {
     } else {
       try {
         duration = policy.getExpiryForCreation();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         duration = Duration.ETERNAL;
       }
     }
@@ -94,7 +94,7 @@ public final class ExpiryCalculator {
     } else {
       try {
         duration = policy.getExpiryForUpdate();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         duration = null;
       }
     }
@@ -109,7 +109,7 @@ public final class ExpiryCalculator {
     } else {
       try {
         duration = policy.getExpiryForAccess();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         duration = null;
       }
     }

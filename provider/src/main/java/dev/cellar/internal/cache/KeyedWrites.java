@@ -62,7 +62,7 @@ public final class KeyedWrites<K, V> {
       } finally {
         lock.unlock();
       }
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
       events.end(mark);
       throw e;
     } finally {

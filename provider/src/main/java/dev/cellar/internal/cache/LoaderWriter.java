@@ -68,7 +68,7 @@ public final class LoaderWriter<K, V> {
       return Objects.requireNonNull(loader).load(key);
     } catch (CacheLoaderException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw new CacheLoaderException("the cache loader failed for key " + key, e);
     }
   }
@@ -79,7 +79,7 @@ public final class LoaderWriter<K, V> {
       return Objects.requireNonNull(loader).loadAll(keys);
     } catch (CacheLoaderException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw new CacheLoaderException("the cache loader failed in loadAll", e);
     }
   }
@@ -93,7 +93,7 @@ public final class LoaderWriter<K, V> {
       Objects.requireNonNull(writer).write(new CellarEntry<>(key, value));
     } catch (CacheWriterException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw new CacheWriterException("the cache writer failed for key " + key, e);
     }
   }
@@ -107,7 +107,7 @@ public final class LoaderWriter<K, V> {
       Objects.requireNonNull(writer).delete(key);
     } catch (CacheWriterException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw new CacheWriterException("the cache writer failed to delete key " + key, e);
     }
   }
@@ -124,7 +124,7 @@ public final class LoaderWriter<K, V> {
       return null;
     } catch (CacheWriterException e) {
       return e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       return new CacheWriterException("the cache writer failed in writeAll", e);
     }
   }
@@ -139,7 +139,7 @@ public final class LoaderWriter<K, V> {
       return null;
     } catch (CacheWriterException e) {
       return e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       return new CacheWriterException("the cache writer failed in deleteAll", e);
     }
   }

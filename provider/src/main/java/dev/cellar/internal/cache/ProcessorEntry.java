@@ -65,7 +65,7 @@ public final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
         loaded = loader.load(key);
       } catch (CacheLoaderException e) {
         throw e;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         throw new CacheLoaderException("the cache loader failed for key " + key, e);
       }
       if (loaded != null) {

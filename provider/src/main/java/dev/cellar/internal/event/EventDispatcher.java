@@ -221,7 +221,7 @@ public final class EventDispatcher<K, V> {
         deliverTo(registration, decoded);
       } catch (CacheEntryListenerException e) {
         failure = failure == null ? e : failure;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         failure =
             failure == null
                 ? new CacheEntryListenerException("a cache entry listener failed", e)

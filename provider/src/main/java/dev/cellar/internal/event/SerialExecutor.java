@@ -70,7 +70,7 @@ final class SerialExecutor implements Executor {
       while ((task = tasks.poll()) != null) {
         try {
           task.run();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
           LOGGER.log(Level.WARNING, "an asynchronous cache entry listener failed", e);
         }
       }
