@@ -231,7 +231,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public @Nullable V get(K key) {
     ensureOpen();
-    Objects.requireNonNull(key, "key");
+    entryStore.checkKey(key);
     Timer timer = getTimer;
     long timed = timer == null ? 0 : System.nanoTime();
     boolean stats = statisticsEnabled;
@@ -361,7 +361,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public boolean containsKey(K key) {
     ensureOpen();
-    Objects.requireNonNull(key, "key");
+    entryStore.checkKey(key);
     CacheCodec.Scratch scratch = codec.acquire();
     int mark = events.begin();
     boolean found;
@@ -551,7 +551,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public boolean remove(K key) {
     ensureOpen();
-    Objects.requireNonNull(key, "key");
+    entryStore.checkKey(key);
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean removed =
@@ -572,8 +572,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public boolean remove(K key, V oldValue) {
     ensureOpen();
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(oldValue, "oldValue");
+    entryStore.checkKey(key);
+    entryStore.checkValue(oldValue, "oldValue");
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     boolean[] hit = new boolean[1];
@@ -606,7 +606,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public @Nullable V getAndRemove(K key) {
     ensureOpen();
-    Objects.requireNonNull(key, "key");
+    entryStore.checkKey(key);
     boolean stats = statisticsEnabled;
     long start = stats ? System.nanoTime() : 0;
     Object[] previous = new Object[1];
@@ -636,8 +636,8 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public boolean replace(K key, V oldValue, V newValue) {
     ensureOpen();
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(oldValue, "oldValue");
+    entryStore.checkKey(key);
+    entryStore.checkValue(oldValue, "oldValue");
     Objects.requireNonNull(newValue, "newValue");
     entryStore.checkEntry(key, newValue);
     boolean stats = statisticsEnabled;
@@ -792,7 +792,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   @Override
   public <T> @Nullable T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
     ensureOpen();
-    Objects.requireNonNull(key, "key");
+    entryStore.checkKey(key);
     Objects.requireNonNull(processor, "entryProcessor");
     return processors.run(key, processor, arguments);
   }
@@ -825,10 +825,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       boolean replaceExistingValues,
       @Nullable CompletionListener completionListener) {
     ensureOpen();
-    Objects.requireNonNull(keys, "keys");
-    for (K key : keys) {
-      Objects.requireNonNull(key, "keys contains a null");
-    }
+    checkKeys(keys);
     if (integration.loader() == null) {
       if (completionListener != null) {
         completionListener.onCompletion();
@@ -1009,10 +1006,11 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     return statistics;
   }
 
-  private static void checkKeys(@Nullable Collection<?> keys) {
+  private void checkKeys(@Nullable Collection<?> keys) {
     Objects.requireNonNull(keys, "keys");
     for (Object key : keys) {
       Objects.requireNonNull(key, "keys contains a null");
+      entryStore.checkKey(key);
     }
   }
 

@@ -124,6 +124,9 @@ public final class CacheCodec<K, V> {
 
   /** One thread's buffers for one cache operation. */
   public static final class Scratch {
+    /** The most a buffer may hold and still be kept for the thread's next operation. */
+    public static final int RETAINED_BYTES = 64 * 1024;
+
     /** The encoded key. */
     public final ExpandableArrayBuffer key = new ExpandableArrayBuffer(64);
 
@@ -147,9 +150,20 @@ public final class CacheCodec<K, V> {
 
     private boolean inUse;
 
-    /** Gives the buffers back to the thread. */
+    /**
+     * Gives the buffers back to the thread, unless one of them grew past {@link #RETAINED_BYTES}:
+     * then the thread forgets them, so that one large value does not pin its size of heap for as
+     * long as the thread lives (a pool of request threads would hold one such buffer each).
+     */
     public void release() {
       inUse = false;
+      if (key.capacity() > RETAINED_BYTES
+          || value.capacity() > RETAINED_BYTES
+          || read.capacity() > RETAINED_BYTES) {
+        if (CURRENT.get() == this) {
+          CURRENT.remove();
+        }
+      }
     }
   }
 }

@@ -169,15 +169,32 @@ public final class EntryStore<K, V> {
    * one of the wrong type.
    */
   public void checkEntry(@Nullable K key, @Nullable V value) {
+    checkKey(key);
+    checkValue(value, "value");
+  }
+
+  /**
+   * Throws {@link NullPointerException} for a null key and {@link ClassCastException} for one of
+   * the wrong type: reads and removes check their key as writes do, as JCache documents for a cache
+   * with runtime type checking.
+   */
+  public void checkKey(@Nullable Object key) {
     Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(value, "value");
     if (keyType != Object.class && !keyType.isInstance(key)) {
       throw new ClassCastException(
           "key of " + key.getClass().getName() + " is not a " + keyType.getName());
     }
+  }
+
+  /**
+   * Throws {@link NullPointerException} for a null value and {@link ClassCastException} for one of
+   * the wrong type; {@code what} names the argument in the message.
+   */
+  public void checkValue(@Nullable Object value, String what) {
+    Objects.requireNonNull(value, what);
     if (valueType != Object.class && !valueType.isInstance(value)) {
       throw new ClassCastException(
-          "value of " + value.getClass().getName() + " is not a " + valueType.getName());
+          what + " of " + value.getClass().getName() + " is not a " + valueType.getName());
     }
   }
 
