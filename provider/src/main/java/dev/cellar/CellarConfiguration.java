@@ -1,6 +1,10 @@
 package dev.cellar;
 
 import dev.cellar.internal.cache.ImmutableTypes;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -25,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Cellar always stores by value (off-heap bytes); {@code setStoreByValue(false)} is accepted and
  * means the same, because values never live on the heap to be shared by reference.
  *
+ * <p>A serialized configuration keeps the serializers, the listener executor and the clock that are
+ * themselves {@link Serializable}; one that is not comes back as the default (the built-in
+ * serializers, the common pool, the system clock).
+ *
  * @param <K> the key type
  * @param <V> the value type
  */
@@ -43,6 +51,7 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
   private transient @Nullable Serializer<V> valueSerializer;
   private transient @Nullable Executor listenerExecutor;
   private transient Clock clock = Clock.systemUTC();
+  // The four transient fields travel by hand, in writeObject, when they are Serializable.
   private @Nullable String deserializationFilter;
   private boolean timers;
   private long nearCacheSize;
@@ -330,5 +339,27 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
   public int hashCode() {
     return 31 * super.hashCode()
         + Objects.hash(maxBytes, history, deserializationFilter, timers, nearCacheSize);
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    out.writeObject(serializableOrNull(keySerializer));
+    out.writeObject(serializableOrNull(valueSerializer));
+    out.writeObject(serializableOrNull(listenerExecutor));
+    out.writeObject(serializableOrNull(clock));
+  }
+
+  @SuppressWarnings("unchecked") // written by writeObject from fields of these types
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    keySerializer = (Serializer<K>) in.readObject();
+    valueSerializer = (Serializer<V>) in.readObject();
+    listenerExecutor = (Executor) in.readObject();
+    Clock read = (Clock) in.readObject();
+    clock = read == null ? Clock.systemUTC() : read;
+  }
+
+  private static @Nullable Object serializableOrNull(@Nullable Object setting) {
+    return setting instanceof Serializable ? setting : null;
   }
 }
