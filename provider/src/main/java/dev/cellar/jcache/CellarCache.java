@@ -395,7 +395,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
               key,
               value,
               (scratch, existed) -> {
-                integration.write(key, value);
+                writeThrough(scratch, key, value);
                 return entryStore.store(scratch, existed, scratch.info.revision());
               });
     } else if (expiry.eternal()) {
@@ -427,7 +427,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
               if (existed) {
                 previous[0] = codec.decodeValue(scratch.read, scratch.readLength);
               }
-              integration.write(key, value);
+              writeThrough(scratch, key, value);
               return entryStore.store(scratch, existed, scratch.info.revision());
             });
     @SuppressWarnings("unchecked")
@@ -459,9 +459,18 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     }
   }
 
+  /** Writes the entry through once its encoding in {@code scratch} is known to fit the cache. */
+  void writeThrough(CacheCodec.Scratch scratch, K key, V value) {
+    if (integration.writesThrough()) {
+      entryStore.checkFits(scratch);
+      integration.write(key, value);
+    }
+  }
+
   /**
-   * Serializes every key and value of {@code map} once, so that one that cannot be serialized fails
-   * the whole {@code putAll} before the writer or the cache is given any entry.
+   * Serializes every key and value of {@code map} once, so that one that cannot be serialized, or
+   * is too large to store, fails the whole {@code putAll} before the writer or the cache is given
+   * any entry.
    */
   private void checkSerializable(Map<? extends K, ? extends V> map) {
     CacheCodec.Scratch scratch = codec.acquire();
@@ -469,6 +478,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
         codec.encodeKey(entry.getKey(), scratch);
         codec.encodeValue(entry.getValue(), scratch);
+        entryStore.checkFits(scratch);
       }
     } finally {
       scratch.release();
@@ -533,7 +543,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
               if (existed) {
                 return false;
               }
-              integration.write(key, value);
+              writeThrough(scratch, key, value);
               return entryStore.store(scratch, false, 0);
             });
     if (stats) {
@@ -657,7 +667,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 return false;
               }
               codec.encodeValue(newValue, scratch);
-              integration.write(key, newValue);
+              writeThrough(scratch, key, newValue);
               return entryStore.store(scratch, true, scratch.info.revision());
             });
     if (stats) {
@@ -684,7 +694,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
               if (!existed) {
                 return false;
               }
-              integration.write(key, value);
+              writeThrough(scratch, key, value);
               return entryStore.store(scratch, true, scratch.info.revision());
             });
     if (stats) {
@@ -712,7 +722,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
             return false;
           }
           previous[0] = codec.decodeValue(scratch.read, scratch.readLength);
-          integration.write(key, value);
+          writeThrough(scratch, key, value);
           return entryStore.store(scratch, true, scratch.info.revision());
         });
     @SuppressWarnings("unchecked")

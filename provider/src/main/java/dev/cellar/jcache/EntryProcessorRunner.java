@@ -81,7 +81,7 @@ final class EntryProcessorRunner<K, V> {
         entryStore.checkEntry(key, value);
         codec.encodeValue(value, scratch);
         if (entry.operation() == ProcessorEntry.Operation.CREATE) {
-          integration.write(key, value);
+          cache.writeThrough(scratch, key, value);
         }
         boolean stored = entryStore.store(scratch, false, 0);
         if (stats && stored && entry.operation() == ProcessorEntry.Operation.CREATE) {
@@ -93,7 +93,7 @@ final class EntryProcessorRunner<K, V> {
         V value = Objects.requireNonNull(entry.newValue());
         entryStore.checkEntry(key, value);
         codec.encodeValue(value, scratch);
-        integration.write(key, value);
+        cache.writeThrough(scratch, key, value);
         entryStore.store(scratch, true, scratch.info.revision());
         if (stats) {
           statistics.puts(1);

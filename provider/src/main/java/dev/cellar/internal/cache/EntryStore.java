@@ -214,6 +214,25 @@ public final class EntryStore<K, V> {
     return true;
   }
 
+  /**
+   * Throws the {@link CacheException} a store of the encoded key and value would throw, because
+   * their record is larger than the bucket takes: a write-through checks this before the writer
+   * sees the value, so that the system of record never gets a value the cache then refuses.
+   */
+  public void checkFits(CacheCodec.Scratch scratch) {
+    long length = (long) OffHeapBucket.recordOverhead() + scratch.keyLength + scratch.valueLength;
+    if (length > bucket.maxRecordLength()) {
+      throw new CacheException(
+          "cannot store the entry in cache "
+              + cacheName
+              + ": a record of "
+              + length
+              + " bytes exceeds the largest it stores ("
+              + bucket.maxRecordLength()
+              + " bytes)");
+    }
+  }
+
   /** The engine refused a record (too large for the budget): the JCache answer for it. */
   private CacheException cannotStore(IllegalArgumentException e) {
     return new CacheException(
