@@ -25,6 +25,9 @@ final class DeserializationFilter {
    */
   static final long DEFAULT_MAX_DEPTH = 1000;
 
+  /** The fewest bytes one more level of nesting adds: a new object's tag and class reference. */
+  private static final long MIN_BYTES_PER_LEVEL = 6;
+
   private final @Nullable String pattern;
   private final @Nullable ObjectInputFilter patternFilter;
 
@@ -37,6 +40,17 @@ final class DeserializationFilter {
   DeserializationFilter(@Nullable String pattern) {
     this.pattern = pattern;
     this.patternFilter = pattern == null ? null : ObjectInputFilter.Config.createFilter(pattern);
+  }
+
+  /**
+   * False only when a stream of {@code length} bytes that Java serialization wrote is sure to pass:
+   * no pattern or JVM-wide filter, which may refuse classes, and too few bytes to nest deeper than
+   * {@link #DEFAULT_MAX_DEPTH} (each level takes at least a tag and a class reference).
+   */
+  boolean mayReject(long length) {
+    return pattern != null
+        || ObjectInputFilter.Config.getSerialFilter() != null
+        || length > MIN_BYTES_PER_LEVEL * DEFAULT_MAX_DEPTH;
   }
 
   /** A filter for one stream of {@code length} bytes; it remembers what it rejected, and why. */

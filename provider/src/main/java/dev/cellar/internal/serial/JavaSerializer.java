@@ -4,6 +4,7 @@ import dev.cellar.Serializer;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import javax.cache.CacheException;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.io.DirectBufferInputStream;
@@ -46,7 +47,22 @@ final class JavaSerializer implements Serializer<Object> {
       // stack). The stack has unwound by now: this is an ordinary failure of this one value.
       throw SerialFailures.cannotSerialize(value, e);
     }
-    return out.position();
+    int length = out.position();
+    if (filter.mayReject(length)) {
+      // Refuse now what no get could read back: a class the filter refuses, or nesting deeper than
+      // it allows or than this thread's stack can read.
+      try {
+        read(buffer, offset, length);
+      } catch (CacheException e) {
+        throw new CacheException(
+            "cannot store a value of class "
+                + value.getClass().getName()
+                + ": it could not be read back: "
+                + e.getMessage(),
+            e);
+      }
+    }
+    return length;
   }
 
   /**
@@ -73,6 +89,9 @@ final class JavaSerializer implements Serializer<Object> {
     } catch (IOException | RuntimeException e) {
       String rejection = streamFilter.rejection();
       throw SerialFailures.cannotDeserialize(rejection != null ? rejection : e.toString(), e);
+    } catch (StackOverflowError e) {
+      // Nested deeper than this thread's stack can read; unwound by now, like the write's.
+      throw SerialFailures.cannotDeserialize("the value is nested too deeply for this thread", e);
     }
   }
 }
