@@ -222,7 +222,12 @@ class JavaSerializerTest {
     Serializer<Object> strict = Serializers.forType(Object.class, TEST_LOADER, "java.base/*;!*");
     List<Object> allowed = new ArrayList<>(List.of("a", 1));
     assertEquals(allowed, roundTrip(strict, allowed));
-    byte[] bytes = bytes(strict, new Holder(new Point(1, 2)));
+    CacheException refused =
+        assertThrows(CacheException.class, () -> bytes(strict, new Holder(new Point(1, 2))));
+    assertTrue(refused.getMessage().contains("could not be read back"), refused.getMessage());
+    // Bytes written under a filter that allows the class, as another configuration could.
+    Serializer<Object> open = Serializers.forType(Object.class, TEST_LOADER, "*");
+    byte[] bytes = bytes(open, new Holder(new Point(1, 2)));
 
     CacheException e = assertThrows(CacheException.class, () -> read(strict, bytes));
 
@@ -285,12 +290,14 @@ class JavaSerializerTest {
     Object[] tooDeep = nestedArrays(1001);
 
     assertEquals(1000, depthOf((Object[]) roundTrip(tagged, atLimit)));
-    byte[] bytes = bytes(tagged, tooDeep);
-    CacheException e = assertThrows(CacheException.class, () -> read(tagged, bytes));
-    assertTrue(e.getMessage().contains("depth 1001"), e.getMessage());
+    CacheException refused = assertThrows(CacheException.class, () -> bytes(tagged, tooDeep));
+    assertTrue(refused.getMessage().contains("could not be read back"), refused.getMessage());
 
     Serializer<Object> deeper = Serializers.forType(Object.class, TEST_LOADER, "maxdepth=2000");
+    byte[] bytes = bytes(deeper, tooDeep);
     assertEquals(1001, depthOf((Object[]) read(deeper, bytes)));
+    CacheException e = assertThrows(CacheException.class, () -> read(tagged, bytes));
+    assertTrue(e.getMessage().contains("depth 1001"), e.getMessage());
   }
 
   @Test
@@ -300,14 +307,14 @@ class JavaSerializerTest {
     // Process-wide and settable once: it rejects only this test's own class.
     ObjectInputFilter.Config.setSerialFilter(
         ObjectInputFilter.Config.createFilter("!" + RejectedJvmWide.class.getName()));
-    byte[] bytes = bytes(tagged, new RejectedJvmWide(1));
-
-    CacheException e = assertThrows(CacheException.class, () -> read(tagged, bytes));
+    // A value the filter would refuse on every read is refused when it is written.
+    CacheException e =
+        assertThrows(CacheException.class, () -> bytes(tagged, new RejectedJvmWide(1)));
     assertTrue(
         e.getMessage().contains("or the JVM-wide filter (jdk.serialFilter)"), e.getMessage());
 
     Serializer<Object> permissive = Serializers.forType(Object.class, TEST_LOADER, "dev.cellar.**");
-    assertThrows(CacheException.class, () -> read(permissive, bytes));
+    assertThrows(CacheException.class, () -> bytes(permissive, new RejectedJvmWide(1)));
     assertEquals(new Point(1, 1), roundTrip(permissive, new Point(1, 1)));
   }
 
