@@ -97,6 +97,25 @@ class BucketWatchTest {
   }
 
   @Test
+  void aRecordTheFilterChokesOnIsSkippedAndTheWatchGoesOn() throws Exception {
+    Bucket<String, String> bucket = bucket();
+    Collector collector = new Collector();
+    KeyFilter choking =
+        key -> {
+          if (key.equals("bad")) {
+            throw new IllegalStateException("the filter cannot handle " + key);
+          }
+          return key.toString().startsWith("a.");
+        };
+    Watch watch = watch(bucket.watch(choking, 5, collector));
+    assertEquals(List.of("DELETE a.2@5=null", EOD), collector.take(2));
+    bucket.put("bad", "1"); // 6
+    bucket.put("a.3", "after"); // 7
+    assertEquals(List.of("PUT a.3@7=after"), collector.take(1));
+    assertEquals(7, watch.lastRevision());
+  }
+
+  @Test
   void includeHistoryReplaysEveryRetainedRecord() throws Exception {
     Bucket<String, String> bucket = bucket();
     Collector collector = new Collector();

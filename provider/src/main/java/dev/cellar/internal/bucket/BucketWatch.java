@@ -131,11 +131,21 @@ final class BucketWatch<K, V> implements Watch, WatchHandler {
     if (closed || (putsOnly && record.op() != RecordOp.PUT)) {
       return;
     }
-    K key = keys.key(record);
-    if (!filter.matches(key)) {
+    BucketEntry<K, V> entry;
+    try {
+      K key = keys.key(record);
+      if (!filter.matches(key)) {
+        return;
+      }
+      entry = keys.entry(key, record, withValues);
+    } catch (Exception e) {
+      // One record that does not decode, or that the filter chokes on, must not end the watch.
+      LOGGER.log(
+          Level.WARNING,
+          "a bucket watch skipped revision " + record.revision() + ": it could not be read",
+          e);
       return;
     }
-    BucketEntry<K, V> entry = keys.entry(key, record, withValues);
     deliver(
         () -> {
           lastRevision = entry.revision();
