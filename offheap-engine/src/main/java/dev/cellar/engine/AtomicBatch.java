@@ -128,7 +128,8 @@ public final class AtomicBatch {
    * the bucket's latest revision when no operation writes anything (maybe 0); {@link #FAILED} when
    * a check failed. Throws {@link IllegalStateException} once the bucket is closed, and {@link
    * IllegalArgumentException} when the records for one segment exceed {@link
-   * OffHeapBucket#maxRecordLength()}.
+   * OffHeapBucket#maxRecordLength()}. When the {@link MutationObserver} throws, the commit is still
+   * applied in full and the observer's first failure is thrown afterwards.
    */
   public long commit() {
     bucket.context().checkOpen();

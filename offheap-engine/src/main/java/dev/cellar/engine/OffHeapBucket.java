@@ -33,6 +33,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. After {@link #close()} every method but {@link #close()}, {@link #isClosed()},
  * {@link #maxBytes()} and {@link #config()} throws {@link IllegalStateException}; closing while
  * other threads work is safe: they finish or get that exception.
+ *
+ * <p>A failing {@link MutationObserver} never leaves the bucket inconsistent: the mutations
+ * complete and the failure is thrown afterwards, as {@link MutationObserver} describes.
  */
 public final class OffHeapBucket implements AutoCloseable {
   /** Expire-at for a write that keeps the expire-at of the live value it replaces (0 if none). */
@@ -341,12 +344,27 @@ public final class OffHeapBucket implements AutoCloseable {
     return removed;
   }
 
-  /** Writes an EXPIRE marker for every value whose time has come; returns how many. */
+  /**
+   * Writes an EXPIRE marker for every value whose time has come; returns how many. When the {@link
+   * MutationObserver} fails, every segment is still swept and the first failure thrown afterwards.
+   */
   public int sweepExpired() {
     context.checkOpen();
     int expired = 0;
+    Throwable failure = null;
     for (Segment segment : segments) {
-      expired += segment.scans.sweepExpired();
+      try {
+        expired += segment.scans.sweepExpired();
+      } catch (RuntimeException | Error e) {
+        // Segments are independent: one that met a failing observer must not keep the others'
+        // expired values from being swept.
+        if (failure == null) {
+          failure = e;
+        }
+      }
+    }
+    if (failure != null) {
+      Segment.rethrow(failure);
     }
     return expired;
   }

@@ -39,6 +39,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code n} consecutive revisions are claimed at once and the records written and published
  *       in order, each exactly as a single write publishes its record; nothing here can evict.
  * </ol>
+ *
+ * <p>An observer failure in any step stops nothing: each segment keeps its first one and the
+ * earliest of them is thrown once every lock is released (see {@code MutationObserver}).
  */
 public final class BatchCommit {
   /** Operation kind: a check of the key's latest revision. */
@@ -153,10 +156,34 @@ public final class BatchCommit {
       }
       context.checkOpen();
       return underLocks(context, ops, states, written);
-    } finally {
-      for (int i = locked - 1; i >= 0; i--) {
-        segments[i].lock.unlockWrite(stamps[i]);
+    } catch (RuntimeException | Error e) {
+      for (int i = 0; i < locked; i++) {
+        segments[i].suppressObserverFailure(e);
       }
+      throw e;
+    } finally {
+      unlockAll(segments, stamps, locked);
+    }
+  }
+
+  /**
+   * Releases the locks in reverse order, then throws the observer's first failure (lowest revision)
+   * in any of the segments: the commit is complete by then.
+   */
+  private static void unlockAll(Segment[] segments, long[] stamps, int locked) {
+    Throwable first = null;
+    long firstRevision = Long.MAX_VALUE;
+    for (int i = locked - 1; i >= 0; i--) {
+      long revision = segments[i].observerFailureRevision();
+      Throwable failure = segments[i].takeObserverFailure();
+      if (failure != null && revision < firstRevision) {
+        first = failure;
+        firstRevision = revision;
+      }
+      segments[i].lock.unlockWrite(stamps[i]);
+    }
+    if (first != null) {
+      Segment.rethrow(first);
     }
   }
 

@@ -85,6 +85,15 @@ public final class Records {
   }
 
   /**
+   * True when a record header at {@code offset} lies inside {@code page}: what a racing reader
+   * checks before it reads any field of a reference it has not validated. Written as a subtraction
+   * because {@code offset + HEADER_LENGTH} overflows for offsets near {@link Integer#MAX_VALUE}.
+   */
+  public static boolean headerFits(UnsafeBuffer page, int offset) {
+    return offset >= 0 && offset <= page.capacity() - HEADER_LENGTH;
+  }
+
+  /**
    * True when a record whose header claims these lengths lies inside {@code page}. A reader racing
    * a writer checks this before it follows any length, so garbage never leads outside the buffer.
    */

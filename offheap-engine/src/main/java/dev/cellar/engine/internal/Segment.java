@@ -11,6 +11,7 @@ import dev.cellar.engine.RecordInfo;
 import dev.cellar.engine.RecordOp;
 import dev.cellar.engine.RecordView;
 import dev.cellar.engine.WriteOutcome;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.locks.StampedLock;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -26,11 +27,12 @@ import org.jspecify.annotations.Nullable;
  * optimistic reader checks every length and offset against the buffer it follows before using it (a
  * racing writer can leave garbage) and trusts nothing until the stamp validates. Writers hold the
  * write lock for the memory change only; the revision is claimed inside it and stored last with
- * release semantics, the journal is appended and the observer told before the lock is released.
- * Memory is never freed explicitly: a reader holding a stale table or page sees old bytes, never
- * unmapped memory. Readers write nothing off-heap: a page may be reused for another layout between
- * a reader's validation and its next store, so their one write, the access count, goes to {@link
- * AccessCounts} on the heap.
+ * release semantics, the journal is appended and the observer told before the lock is released. An
+ * observer's failure is held until the locked section is complete and thrown after the unlock
+ * ({@link #unlockWrite}), so it never leaves a mutation half done. Memory is never freed
+ * explicitly: a reader holding a stale table or page sees old bytes, never unmapped memory. Readers
+ * write nothing off-heap: a page may be reused for another layout between a reader's validation and
+ * its next store, so their one write, the access count, goes to {@link AccessCounts} on the heap.
  */
 public final class Segment {
   /** {@link #read} result: no live value. */
@@ -63,6 +65,15 @@ public final class Segment {
   AccessCounts counts;
 
   private long tableCost;
+
+  /**
+   * The observer's first failure in the current write-locked section, and the revision it failed
+   * on. Guarded by the write lock: {@link #publish} sets it and carries on, so the mutation
+   * completes; whoever ends the section takes it and throws it once the lock is released.
+   */
+  private @Nullable Throwable observerFailure;
+
+  private long observerFailureRevision;
 
   /** The pooled page the index table lives in, or null for a table of its own. */
   private @Nullable UnsafeBuffer tablePage;
@@ -197,7 +208,7 @@ public final class Segment {
           return RETRY;
         }
         int offset = RecordRefs.offset(ref);
-        if (offset < 0 || offset + HEADER_LENGTH > page.capacity()) {
+        if (!Records.headerFits(page, offset)) {
           return RETRY;
         }
         int recordKeyLength = Records.keyLength(page, offset);
@@ -392,7 +403,7 @@ public final class Segment {
   private int resolveUnlocked(long ref, long revision, MutableDirectBuffer out) {
     UnsafeBuffer page = context.pageTable.buffer(RecordRefs.pageId(ref));
     int offset = RecordRefs.offset(ref);
-    if (page == null || offset < 0 || offset + HEADER_LENGTH > page.capacity()) {
+    if (page == null || !Records.headerFits(page, offset)) {
       return 0;
     }
     if (page.getLongVolatile(offset + REVISION_OFFSET) != revision) {
@@ -464,8 +475,11 @@ public final class Segment {
               head,
               now);
       return revisionOf(ref);
+    } catch (RuntimeException | Error e) {
+      suppressObserverFailure(e);
+      throw e;
     } finally {
-      lock.unlockWrite(stamp);
+      unlockWrite(stamp);
     }
   }
 
@@ -485,8 +499,11 @@ public final class Segment {
       }
       appendRecord(hash, key, keyOffset, keyLength, null, 0, 0, RecordOp.EXPIRE, 0L, head, now);
       return true;
+    } catch (RuntimeException | Error e) {
+      suppressObserverFailure(e);
+      throw e;
     } finally {
-      lock.unlockWrite(stamp);
+      unlockWrite(stamp);
     }
   }
 
@@ -641,7 +658,10 @@ public final class Segment {
     }
   }
 
-  /** Journals {@code revision} and tells the observer, with the previous head still intact. */
+  /**
+   * Journals {@code revision} and tells the observer, with the previous head still intact. An
+   * observer failure is kept for {@link #unlockWrite}: the caller goes on to complete the mutation.
+   */
   void publish(long revision, long ref, RecordOp op, int hash, long previousRef) {
     context.journal().append(revision, ref, index, op.code(), hash);
     MutationObserver observer = context.observer;
@@ -652,6 +672,8 @@ public final class Segment {
               : previousView.wrap(bufferOf(previousRef), RecordRefs.offset(previousRef));
       try {
         observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+      } catch (Throwable failure) {
+        observerFailed(failure, revision);
       } finally {
         releaseViews();
       }
@@ -666,10 +688,78 @@ public final class Segment {
       @Nullable RecordView previous = hadCopy ? previousView.wrap(observerCopy, 0) : null;
       try {
         observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+      } catch (Throwable failure) {
+        observerFailed(failure, revision);
       } finally {
         releaseViews();
       }
     }
+  }
+
+  // Thrown at once, the observer's failure would cut the mutation short: half a batch, revisions
+  // claimed but never journaled (every watch stalls), chains never freed. So it is kept until the
+  // locked section is over.
+  private void observerFailed(Throwable failure, long revision) {
+    if (observerFailure == null) {
+      observerFailure = failure;
+      observerFailureRevision = revision;
+    }
+  }
+
+  /**
+   * The revision the observer first failed on in this write-locked section, {@link Long#MAX_VALUE}
+   * when it has not failed. Caller holds the write lock.
+   */
+  long observerFailureRevision() {
+    return observerFailure == null ? Long.MAX_VALUE : observerFailureRevision;
+  }
+
+  /**
+   * Takes the observer's first failure in this write-locked section, or null; the next section
+   * starts clean. Caller holds the write lock.
+   */
+  @Nullable Throwable takeObserverFailure() {
+    Throwable failure = observerFailure;
+    observerFailure = null;
+    return failure;
+  }
+
+  /**
+   * For a write-locked section that failed with {@code failure}: the observer's failure in it, if
+   * any, is added to {@code failure} as suppressed instead of being thrown, since the operation
+   * itself did not complete. Caller holds the write lock.
+   */
+  void suppressObserverFailure(Throwable failure) {
+    Throwable observed = takeObserverFailure();
+    if (observed != null && observed != failure) {
+      failure.addSuppressed(observed);
+    }
+  }
+
+  /**
+   * Ends a write-locked section: releases the lock, then throws the observer's first failure in the
+   * section, if any (see {@link MutationObserver}).
+   */
+  void unlockWrite(long stamp) {
+    Throwable failure = takeObserverFailure();
+    lock.unlockWrite(stamp);
+    if (failure != null) {
+      rethrow(failure);
+    }
+  }
+
+  /**
+   * Throws {@code failure}: as it is when unchecked, wrapped when it is a checked exception, which
+   * only an observer that throws one sneakily can produce.
+   */
+  public static void rethrow(Throwable failure) {
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure instanceof Error e) {
+      throw e;
+    }
+    throw new UndeclaredThrowableException(failure, "the mutation observer failed");
   }
 
   /**

@@ -48,11 +48,15 @@ public final class SegmentScans {
     }
   }
 
-  /** Expires the values whose time has come; at most one pass over the table. */
+  /**
+   * Expires the values whose time has come; at most one pass over the table. An observer failure
+   * does not end the pass: the first one is thrown after it.
+   */
   public int sweepExpired() {
     int expired = 0;
     int visited = 0;
     int walked = -1;
+    Throwable observerFailure = null;
     while (true) {
       long stamp = segment.lock.writeLock();
       try {
@@ -65,7 +69,7 @@ public final class SegmentScans {
         }
         int capacity = SegmentIndex.capacity(segment.table);
         if (visited >= capacity) {
-          return expired;
+          break;
         }
         long now = segment.context.clock.time();
         // Hints are clamped to at least 1 (0 means "never"); clamp the clock the same way, or a
@@ -108,10 +112,25 @@ public final class SegmentScans {
         if (visited >= capacity) {
           sweepCursor = (sweepCursor + capacity / 2 + 1) & (capacity - 1);
         }
+      } catch (RuntimeException | Error e) {
+        segment.suppressObserverFailure(e);
+        if (observerFailure != null) {
+          e.addSuppressed(observerFailure);
+        }
+        throw e;
       } finally {
+        // Taken under the lock, so that the next section of another writer starts clean.
+        Throwable failure = segment.takeObserverFailure();
+        if (observerFailure == null) {
+          observerFailure = failure;
+        }
         segment.lock.unlockWrite(stamp);
       }
     }
+    if (observerFailure != null) {
+      Segment.rethrow(observerFailure);
+    }
+    return expired;
   }
 
   /**
