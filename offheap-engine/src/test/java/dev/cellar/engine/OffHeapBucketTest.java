@@ -331,6 +331,42 @@ class OffHeapBucketTest {
   }
 
   @Test
+  void theBackgroundSweepOutlivesAnObserverThatThrows() throws InterruptedException {
+    java.util.concurrent.atomic.AtomicInteger expiries =
+        new java.util.concurrent.atomic.AtomicInteger();
+    OffHeapBucket bucket =
+        new OffHeapBucket(
+            BucketConfig.builder()
+                .maxBytes(2 << 20)
+                .sweepIntervalMillis(20)
+                .observer(
+                    (previous, record) -> {
+                      if (record.op() == RecordOp.EXPIRE) {
+                        // an IllegalStateException that is not the bucket closing, then an Error
+                        if (expiries.incrementAndGet() == 1) {
+                          throw new IllegalStateException("observer failed");
+                        }
+                        throw new AssertionError("observer failed again");
+                      }
+                    })
+                .build());
+    opened.add(bucket);
+    long now = System.currentTimeMillis();
+    put(bucket, "a", "v", now + 50);
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (bucket.expirations() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    put(bucket, "b", "v", System.currentTimeMillis() + 50);
+    put(bucket, "c", "v", System.currentTimeMillis() + 300);
+    while (bucket.expirations() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(3, bucket.expirations(), "later sweeps still ran");
+    assertEquals(0, bucket.entryCount());
+  }
+
+  @Test
   void bytesReturnToTheEmptyFigureOncePurgedAndForgotten() {
     OffHeapBucket bucket = bucket(4);
     long empty = bucket.bytesInUse();

@@ -33,10 +33,13 @@ public final class ExpirySweeper {
               }
               try {
                 target.sweepExpired();
-              } catch (IllegalStateException closed) {
-                cancel(self);
-              } catch (RuntimeException e) {
-                // One failed pass must not end the sweeps: a thrown exception would cancel them.
+              } catch (RuntimeException | Error e) {
+                if (target.isClosed()) {
+                  cancel(self);
+                  return;
+                }
+                // One failed pass (a budget refusal, an observer's failure) must not end the
+                // sweeps: anything thrown from here would cancel them for good.
                 LOGGER.log(
                     Level.WARNING, "an expiry sweep failed; the next one runs as planned", e);
               }
