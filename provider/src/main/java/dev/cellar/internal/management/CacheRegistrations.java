@@ -49,21 +49,20 @@ public final class CacheRegistrations {
 
   /** Registers or unregisters the standard statistics bean. */
   public void statistics(boolean registered) {
-    ObjectName name = MBeans.name(MBeans.STATISTICS, managerUri, cacheName);
-    if (registered) {
-      MBeans.register(name, statistics);
-    } else {
-      MBeans.unregister(name, statistics);
-    }
+    standardBean(MBeans.STATISTICS, statistics, registered);
   }
 
   /** Registers or unregisters the standard configuration bean. */
   public void configuration(boolean registered) {
-    ObjectName name = MBeans.name(MBeans.CONFIGURATION, managerUri, cacheName);
+    standardBean(MBeans.CONFIGURATION, configurationBean, registered);
+  }
+
+  private void standardBean(String type, Object bean, boolean registered) {
+    ObjectName name = MBeans.name(type, managerUri, cacheName);
     if (registered) {
-      MBeans.register(name, configurationBean);
+      MBeans.register(name, bean);
     } else {
-      MBeans.unregister(name, configurationBean);
+      MBeans.unregister(name, bean);
     }
   }
 
