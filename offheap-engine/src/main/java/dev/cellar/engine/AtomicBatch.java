@@ -2,7 +2,6 @@ package dev.cellar.engine;
 
 import dev.cellar.engine.internal.BatchCommit;
 import dev.cellar.engine.internal.KeyHash;
-import dev.cellar.engine.internal.RecordDescriptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -168,21 +167,16 @@ public final class AtomicBatch {
       long expireAtIfAbsent,
       long expireAtIfLive) {
     bucket.context().checkOpen();
+    if (value != null) {
+      // Before the copies: a value too large to store must not be copied onto the heap first.
+      bucket.checkRecordLength(keyLength, valueLength);
+    }
     byte[] keyBytes = new byte[keyLength];
     key.getBytes(keyOffset, keyBytes);
     byte[] valueBytes = null;
     if (value != null) {
       valueBytes = new byte[valueLength];
       value.getBytes(valueOffset, valueBytes);
-      long length = RecordDescriptor.recordLength(keyLength, valueLength);
-      if (length > bucket.maxRecordLength()) {
-        throw new IllegalArgumentException(
-            "a record of "
-                + length
-                + " bytes exceeds the largest this bucket stores ("
-                + bucket.maxRecordLength()
-                + " bytes)");
-      }
     }
     int hash = KeyHash.hash(key, keyOffset, keyLength);
     ops.add(

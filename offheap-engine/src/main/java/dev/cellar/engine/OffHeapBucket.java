@@ -304,18 +304,7 @@ public final class OffHeapBucket implements AutoCloseable {
       checkRange("value", Objects.requireNonNull(value, "value"), valueOffset, valueLength);
       checkExpireAt(expireAt, true);
     }
-    long length = RecordDescriptor.recordLength(keyLength, op == RecordOp.PUT ? valueLength : 0);
-    if (length > maxRecordLength) {
-      throw new IllegalArgumentException(
-          "a record of "
-              + length
-              + " bytes exceeds the largest "
-              + "this bucket stores ("
-              + maxRecordLength
-              + " bytes of a "
-              + config.maxBytes()
-              + "-byte budget)");
-    }
+    checkRecordLength(keyLength, op == RecordOp.PUT ? valueLength : 0);
     context.checkOpen();
     int hash = KeyHash.hash(key, keyOffset, keyLength);
     return segmentFor(hash)
@@ -500,6 +489,25 @@ public final class OffHeapBucket implements AutoCloseable {
   /** The largest record (header, key and value) this bucket accepts. */
   public long maxRecordLength() {
     return maxRecordLength;
+  }
+
+  /**
+   * Throws {@link IllegalArgumentException} when a record of a {@code keyLength}-byte key and a
+   * {@code valueLength}-byte value is larger than {@link #maxRecordLength()}: what every write
+   * checks, for a caller that must know before it writes (a write-through cache, a batch).
+   */
+  public void checkRecordLength(int keyLength, int valueLength) {
+    long length = RecordDescriptor.recordLength(keyLength, valueLength);
+    if (length > maxRecordLength) {
+      throw new IllegalArgumentException(
+          "a record of "
+              + length
+              + " bytes exceeds the largest this bucket stores ("
+              + maxRecordLength
+              + " bytes of a "
+              + config.maxBytes()
+              + "-byte budget)");
+    }
   }
 
   /** Header bytes each record carries besides its key and value. */

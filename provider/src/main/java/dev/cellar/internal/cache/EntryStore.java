@@ -220,16 +220,10 @@ public final class EntryStore<K, V> {
    * sees the value, so that the system of record never gets a value the cache then refuses.
    */
   public void checkFits(CacheCodec.Scratch scratch) {
-    long length = (long) OffHeapBucket.recordOverhead() + scratch.keyLength + scratch.valueLength;
-    if (length > bucket.maxRecordLength()) {
-      throw new CacheException(
-          "cannot store the entry in cache "
-              + cacheName
-              + ": a record of "
-              + length
-              + " bytes exceeds the largest it stores ("
-              + bucket.maxRecordLength()
-              + " bytes)");
+    try {
+      bucket.checkRecordLength(scratch.keyLength, scratch.valueLength);
+    } catch (IllegalArgumentException e) {
+      throw cannotStore(e);
     }
   }
 
