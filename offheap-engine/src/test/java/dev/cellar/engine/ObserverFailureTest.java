@@ -192,12 +192,7 @@ class ObserverFailureTest {
     WatchCursor cursor = bucket.watch(WatchStart.UPDATES_ONLY, 1);
     Revisions watched = new Revisions();
     List<String> keys = List.of("a", "b", "c", "d", "e");
-    AtomicBatch batch = bucket.batch();
-    for (String key : keys.subList(0, 4)) {
-      UnsafeBuffer k = utf8(key);
-      UnsafeBuffer v = utf8("value of " + key);
-      batch.put(k, 0, k.capacity(), v, 0, v.capacity(), 0);
-    }
+    AtomicBatch batch = batchOfPuts(bucket, keys.subList(0, 4), "value of ");
 
     failOn(RecordOp.PUT, 2);
     assertFailsWithObserverFailure(batch::commit);
@@ -219,12 +214,7 @@ class ObserverFailureTest {
     assertEquals(range(1, 5), watched.seen);
 
     // The observer fails on every write, in every segment: the earliest failure is the one thrown.
-    AtomicBatch again = bucket.batch();
-    for (String key : keys.subList(0, 4)) {
-      UnsafeBuffer k = utf8(key);
-      UnsafeBuffer v = utf8("new value of " + key);
-      again.put(k, 0, k.capacity(), v, 0, v.capacity(), 0);
-    }
+    AtomicBatch again = batchOfPuts(bucket, keys.subList(0, 4), "new value of ");
     failOn(RecordOp.PUT, -1);
     Throwable thrown = assertThrows(IllegalStateException.class, again::commit);
     failOn(null, 0);
@@ -240,6 +230,17 @@ class ObserverFailureTest {
     assertEquals(0, bucket.recordCount());
     assertEquals(0, bucket.entryCount());
     assertEquals(empty, bucket.bytesInUse());
+  }
+
+  /** A batch putting {@code prefix + key} under each of {@code keys}, in order. */
+  private static AtomicBatch batchOfPuts(OffHeapBucket bucket, List<String> keys, String prefix) {
+    AtomicBatch batch = bucket.batch();
+    for (String key : keys) {
+      UnsafeBuffer k = utf8(key);
+      UnsafeBuffer v = utf8(prefix + key);
+      batch.put(k, 0, k.capacity(), v, 0, v.capacity(), 0);
+    }
+    return batch;
   }
 
   @Test
