@@ -53,10 +53,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A JCache cache whose entries live off-heap in an {@link OffHeapBucket}. Keys and values are
  * serialized before any lock is taken; every operation maps onto the bucket's reads and conditional
- * writes under a per-key stripe lock, so loaders, writers, entry processors and expiry policies run
- * between a read and a compare-and-set write without holding an engine lock. Statistics, events,
- * writer calls and expiry-policy calls follow the JCache reference implementation, which the TCK
- * checks.
+ * writes under a per-key lock (see {@link KeyLocks}), so loaders, writers, entry processors and
+ * expiry policies run between a read and a compare-and-set write without holding an engine lock,
+ * and may call the cache back on other keys. Statistics, events, writer calls and expiry-policy
+ * calls follow the JCache reference implementation, which the TCK checks.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -148,7 +148,9 @@ public final class CellarCache<K, V> implements Cache<K, V> {
             manager.metricsRegistry(),
             statistics,
             new CacheConfigurationBean(configuration));
-    this.writes = new KeyedWrites<>(bucket, codec, locks, events);
+    this.writes =
+        new KeyedWrites<>(
+            bucket, codec, locks, events, integration.writesThrough() || expiry.custom());
     this.entryStore =
         new EntryStore<>(
             name,
@@ -299,8 +301,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
     if (!integration.readsThrough()) {
       return null;
     }
-    var lock = locks.forKey(scratch.key, scratch.keyLength);
-    lock.lock();
+    KeyLocks.Claim claim = locks.claim(scratch.key, scratch.keyLength);
     try {
       length = entryStore.readLive(scratch);
       if (length >= 0) {
@@ -313,7 +314,7 @@ public final class CellarCache<K, V> implements Cache<K, V> {
       codec.encodeValue(loaded, scratch);
       return entryStore.store(scratch, false, 0) ? loaded : null;
     } finally {
-      lock.unlock();
+      locks.release(claim);
     }
   }
 

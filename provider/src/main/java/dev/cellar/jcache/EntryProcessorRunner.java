@@ -12,9 +12,9 @@ import javax.cache.processor.EntryProcessorException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs {@link CellarCache#invoke} calls: with the key's stripe held, read the value, run the
- * processor on a {@link ProcessorEntry}, then apply what it did (store, remove, load, or only an
- * access) through the writer and with the statistics JCache counts for each.
+ * Runs {@link CellarCache#invoke} calls: with the key claimed, read the value, run the processor on
+ * a {@link ProcessorEntry}, then apply what it did (store, remove, load, or only an access) through
+ * the writer and with the statistics JCache counts for each.
  */
 final class EntryProcessorRunner<K, V> {
   private final CellarCache<K, V> cache;
@@ -41,9 +41,8 @@ final class EntryProcessorRunner<K, V> {
     boolean stats = cache.countsStatistics();
     long start = stats ? System.nanoTime() : 0;
     Object[] result = new Object[1];
-    entryStore.mutate(
+    entryStore.mutateCallingUserCode(
         key,
-        null,
         (scratch, existed) -> {
           if (stats) {
             statistics.read(existed, System.nanoTime() - start);

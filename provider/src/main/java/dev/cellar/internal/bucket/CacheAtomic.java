@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.TreeSet;
-import java.util.concurrent.locks.ReentrantLock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jspecify.annotations.Nullable;
 
@@ -20,13 +18,14 @@ import org.jspecify.annotations.Nullable;
  * {@link Atomic} over the engine's {@link AtomicBatch}. Keys and values are encoded when an
  * operation is added, so a serialization failure surfaces there, before anything is locked.
  *
- * <p><b>Commit protocol.</b> The stripes of all the keys involved are taken in increasing stripe
- * index (each once), then the engine commit takes the segments in index order: stripe, then
- * segment, as everywhere. A PUT without a TTL gets the expiry policy's creation expiry when the key
- * has no live value at that point of the commit and its update expiry otherwise; the engine decides
- * which, under its locks. Synchronous listeners are awaited after the stripes are released; the
- * engine observer raised one event per record written, so listeners see all of a commit's writes or
- * none. Statistics count the PUT and DELETE records actually written.
+ * <p><b>Commit protocol.</b> The expiries are computed first, outside any lock. Then the stripes of
+ * all the keys involved are taken in increasing stripe index (each once, once no other thread
+ * claims any of the keys, see {@link KeyLocks#lockAll}), and the engine commit takes the segments
+ * in index order: stripe, then segment, as everywhere. A PUT without a TTL gets the expiry policy's
+ * creation expiry when the key has no live value at that point of the commit and its update expiry
+ * otherwise; the engine decides which, under its locks. Synchronous listeners are awaited after the
+ * stripes are released; the engine observer raised one event per record written, so listeners see
+ * all of a commit's writes or none. Statistics count the PUT and DELETE records actually written.
  *
  * <p>Not thread-safe, like a builder: one thread builds and commits it.
  */
@@ -95,30 +94,25 @@ final class CacheAtomic<K, V> implements Atomic<K, V> {
   @Override
   public CommitResult commit() {
     parts.host().ensureOpen();
-    TreeSet<Integer> stripes = new TreeSet<>();
+    List<byte[]> keys = new ArrayList<>(ops.size());
     for (Op op : ops) {
-      stripes.add(KeyLocks.stripeOf(new UnsafeBuffer(op.key()), op.key().length));
+      keys.add(op.key());
     }
     long start = System.nanoTime();
+    // Built before any lock: a custom expiry policy is user code, and must not run under them.
+    AtomicBatch batch = batch(parts.engine());
     int mark = parts.events().begin();
-    AtomicBatch batch;
     long outcome;
-    List<ReentrantLock> held = new ArrayList<>(stripes.size());
     try {
-      for (int stripe : stripes) {
-        ReentrantLock lock = parts.locks().stripe(stripe);
-        lock.lock();
-        held.add(lock);
+      KeyLocks.Stripe[] held = parts.locks().lockAll(keys);
+      try {
+        outcome = batch.commit();
+      } finally {
+        parts.locks().unlockAll(held);
       }
-      batch = batch(parts.engine());
-      outcome = batch.commit();
     } catch (Throwable e) {
       parts.events().end(mark);
       throw e;
-    } finally {
-      for (int i = held.size() - 1; i >= 0; i--) {
-        held.get(i).unlock();
-      }
     }
     count(batch, start);
     RuntimeException failure = parts.events().end(mark);
@@ -128,7 +122,7 @@ final class CacheAtomic<K, V> implements Atomic<K, V> {
     return outcome == AtomicBatch.FAILED ? new Result(false, 0) : new Result(true, outcome);
   }
 
-  /** The engine batch for the operations, expiries computed now (the stripes are held). */
+  /** The engine batch for the operations, expiries computed now. */
   private AtomicBatch batch(OffHeapBucket engine) {
     AtomicBatch batch = engine.batch();
     long now = parts.clock().millis();

@@ -45,8 +45,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The {@link Bucket} view of one cache, over the cache's engine bucket, codec, key locks, event
  * dispatcher and statistics. Writes run as the cache's own writes do: key and value encoded before
- * any lock, the key's stripe held around the engine call, synchronous listeners awaited after the
- * stripe is released; JCache events come from the engine's observer, so they need nothing here.
+ * any lock, the key locked around the engine call, synchronous listeners awaited after the lock is
+ * released; JCache events come from the engine's observer, so they need nothing here.
  */
 public final class CacheBucket<K, V> implements Bucket<K, V> {
   /** What the bucket needs of its cache besides the shared parts. */
@@ -492,8 +492,8 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
   // ------------------------------------------------------------------ the write frame
 
   /**
-   * One engine write, run with the key's stripe held; returns a revision or 0. Adapts the frame's
-   * body, which is also told whether a value existed; bucket writes read nothing first.
+   * One engine write, run with the key locked; returns a revision or 0. Adapts the frame's body,
+   * which is also told whether a value existed; bucket writes read nothing first.
    */
   private interface Write extends KeyedWrites.Body {
     long write(CacheCodec.Scratch scratch);
@@ -505,11 +505,12 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
   }
 
   /**
-   * Runs {@code write} in the cache's write frame: encoded before any lock, the key's stripe held,
-   * synchronous listeners told afterwards, as the cache's own writes are.
+   * Runs {@code write} in the cache's write frame: encoded before any lock, the key locked,
+   * synchronous listeners told afterwards, as the cache's own writes are. The only user code a
+   * bucket write may call is a custom expiry policy; the writer is never called.
    */
   private long write(K key, @Nullable V value, Write write) {
-    return parts.writes().run(key, value, KeyedWrites.Read.NOTHING, write);
+    return parts.writes().run(key, value, KeyedWrites.Read.NOTHING, expiry.custom(), write);
   }
 
   /**

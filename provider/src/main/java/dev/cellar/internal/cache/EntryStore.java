@@ -8,10 +8,10 @@ import javax.cache.CacheException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a JCache operation does to one key in the engine: the mutation frame (the key's stripe
- * locked, its live value read), and the writes within it, each applying the expiry policy as JCache
- * requires: store with the creation or update expiry, delete only the value that was read, move the
- * expire-at on access.
+ * What a JCache operation does to one key in the engine: the mutation frame (the key locked, its
+ * live value read), and the writes within it, each applying the expiry policy as JCache requires:
+ * store with the creation or update expiry, delete only the value that was read, move the expire-at
+ * on access.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -67,12 +67,20 @@ public final class EntryStore<K, V> {
   }
 
   /**
-   * Runs {@code action} for {@code key} with its stripe locked and its live value (if any) read
-   * into the scratch; {@code value}, if not null, is encoded first, before any lock. Synchronous
+   * Runs {@code action} for {@code key} with the key locked and its live value (if any) read into
+   * the scratch; {@code value}, if not null, is encoded first, before any lock. Synchronous
    * listeners hear of the changes after the lock is released.
    */
   public boolean mutate(K key, @Nullable V value, Action action) {
     return mutate(key, value, KeyedWrites.Read.VALUE, action);
+  }
+
+  /**
+   * Like {@link #mutate(Object, Object, Action)} for an action that runs user code (an entry
+   * processor): the key itself is claimed, so the user code may call the cache on other keys.
+   */
+  public boolean mutateCallingUserCode(K key, Action action) {
+    return writes.run(key, null, KeyedWrites.Read.VALUE, true, action) != 0;
   }
 
   /**
@@ -90,8 +98,8 @@ public final class EntryStore<K, V> {
 
   /**
    * A put under the eternal policy with no writer: one engine write, no read first, because a new
-   * entry never expires and an update keeps its expire-at (KEEP_EXPIRY says both). The key's stripe
-   * is still held, so entry processors and loaders see puts in order.
+   * entry never expires and an update keeps its expire-at (KEEP_EXPIRY says both). The key is still
+   * locked, so entry processors and loaders see puts in order.
    */
   public boolean putEternal(K key, V value) {
     return mutate(key, value, KeyedWrites.Read.NOTHING, eternalPut);

@@ -63,6 +63,11 @@ public final class ExpiryCalculator {
     return standard && creation != null && creation.isEternal() && update == null;
   }
 
+  /** True when the policy is not one of the five standard ones, so asking it runs user code. */
+  public boolean custom() {
+    return !standard;
+  }
+
   /** False when reads never need the policy (standard policies that ignore access). */
   public boolean accessMatters() {
     return !standard || access != null;
