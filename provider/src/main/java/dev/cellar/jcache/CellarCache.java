@@ -889,16 +889,21 @@ public final class CellarCache<K, V> implements Cache<K, V> {
   public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listener) {
     ensureOpen();
     Objects.requireNonNull(listener, "cacheEntryListenerConfiguration");
-    events.register(listener);
-    configuration.addCacheEntryListenerConfiguration(listener);
+    // The configuration's listener set is a plain HashSet that getConfiguration copies.
+    synchronized (configuration) {
+      events.register(listener);
+      configuration.addCacheEntryListenerConfiguration(listener);
+    }
   }
 
   @Override
   public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listener) {
     ensureOpen();
     Objects.requireNonNull(listener, "cacheEntryListenerConfiguration");
-    if (events.deregister(listener)) {
-      configuration.removeCacheEntryListenerConfiguration(listener);
+    synchronized (configuration) {
+      if (events.deregister(listener)) {
+        configuration.removeCacheEntryListenerConfiguration(listener);
+      }
     }
   }
 
@@ -916,7 +921,10 @@ public final class CellarCache<K, V> implements Cache<K, V> {
 
   @Override
   public <C extends Configuration<K, V>> C getConfiguration(Class<C> type) {
-    CellarConfiguration<K, V> copy = new CellarConfiguration<>(configuration);
+    CellarConfiguration<K, V> copy;
+    synchronized (configuration) {
+      copy = new CellarConfiguration<>(configuration);
+    }
     if (type.isInstance(copy)) {
       return type.cast(copy);
     }

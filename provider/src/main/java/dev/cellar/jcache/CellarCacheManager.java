@@ -79,6 +79,8 @@ public final class CellarCacheManager implements CacheManager {
     Objects.requireNonNull(configuration, "configuration");
     CellarConfiguration<K, V> effective = settings.applyDefaults(configuration);
     synchronized (caches) {
+      // Again under the lock close() empties the map with: a cache made after it would be lost.
+      ensureOpen();
       if (caches.containsKey(cacheName)) {
         throw new CacheException("a cache named " + cacheName + " already exists");
       }
@@ -177,8 +179,11 @@ public final class CellarCacheManager implements CacheManager {
       closed = true;
     }
     provider.release(this);
-    List<CellarCache<?, ?>> open = new ArrayList<>(caches.values());
-    caches.clear();
+    List<CellarCache<?, ?>> open;
+    synchronized (caches) {
+      open = new ArrayList<>(caches.values());
+      caches.clear();
+    }
     for (CellarCache<?, ?> cache : open) {
       try {
         cache.close();

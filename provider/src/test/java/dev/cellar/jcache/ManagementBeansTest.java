@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cellar.CellarConfiguration;
+import dev.cellar.internal.management.MBeans;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -227,13 +232,41 @@ class ManagementBeansTest {
     CacheManager twin =
         Caching.getCachingProvider(CellarCachingProvider.class.getName())
             .getCacheManager(URI.create("cellar:jmx-test"), other);
-    Cache<String, Long> second =
-        twin.createCache(
-            "shared",
-            new CellarConfiguration<String, Long>()
-                .setTypes(String.class, Long.class)
-                .setStatisticsEnabled(true)
-                .setManagementEnabled(true));
+    List<String> warnings = new ArrayList<>();
+    Logger logger = Logger.getLogger(MBeans.class.getName());
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord entry) {
+            warnings.add(entry.getLevel() + " " + entry.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(handler);
+    Cache<String, Long> second;
+    try {
+      second =
+          twin.createCache(
+              "shared",
+              new CellarConfiguration<String, Long>()
+                  .setTypes(String.class, Long.class)
+                  .setStatisticsEnabled(true)
+                  .setManagementEnabled(true));
+    } finally {
+      logger.removeHandler(handler);
+    }
+    // Each of the two standard beans, and Cellar's own, is refused with a warning that names it.
+    assertEquals(3, warnings.size(), warnings.toString());
+    for (String warning : warnings) {
+      assertTrue(warning.startsWith("WARNING the MBean name "), warning);
+      assertTrue(warning.endsWith("this cache's bean is not registered"), warning);
+    }
+    assertTrue(warnings.get(0).contains("Cache=shared"), warnings.get(0));
     second.get("a");
     second.get("b");
 

@@ -3,6 +3,7 @@ package dev.cellar.internal.management;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 import javax.cache.CacheException;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
@@ -37,7 +38,20 @@ public final class MBeans {
    */
   private static final ConcurrentHashMap<ObjectName, Object> OWNERS = new ConcurrentHashMap<>();
 
+  private static final Logger LOGGER = Logger.getLogger(MBeans.class.getName());
+
   private MBeans() {}
+
+  private static void warnTaken(ObjectName name) {
+    // Not an error (the RI throws): a second manager with the same URI, or cache names equal once
+    // sanitized, must still be able to open; but whoever reads JMX should know which one it sees.
+    LOGGER.warning(
+        () ->
+            "the MBean name "
+                + name
+                + " is taken (another manager with the same URI, or a cache name that is the same"
+                + " once sanitized); this cache's bean is not registered");
+  }
 
   /** The object name of a bean of {@code type} for the cache {@code cacheName} of a manager. */
   public static ObjectName name(String type, URI managerUri, String cacheName) {
@@ -74,6 +88,7 @@ public final class MBeans {
     }
     try {
       if (SERVER.isRegistered(name)) {
+        warnTaken(name);
         return false;
       }
       SERVER.registerMBean(bean, name);
@@ -81,6 +96,7 @@ public final class MBeans {
       return true;
     } catch (InstanceAlreadyExistsException e) {
       // Someone outside this class registered the name meanwhile: it stays theirs.
+      warnTaken(name);
       return false;
     } catch (Exception e) {
       throw new CacheException("cannot register the MBean " + name + ": " + e.getMessage(), e);
