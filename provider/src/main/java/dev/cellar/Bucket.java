@@ -35,7 +35,8 @@ public interface Bucket<K, V> {
 
   /**
    * The key's record of exactly {@code revision}, whatever its operation; null if it is not
-   * retained, and null for a revision below 1 (which names no record).
+   * retained, and null for a revision below 1 (which names no record). A live value that fell due
+   * is expired first (its EXPIRE record takes the next revision), as {@link #get(Object)} does.
    */
   @Nullable BucketEntry<K, V> get(K key, long revision);
 
@@ -84,7 +85,10 @@ public interface Bucket<K, V> {
   /** Forgets keys whose latest record is a marker, writing no revision; how many keys. */
   int purgeDeletes();
 
-  /** The key's retained records oldest first, markers included; empty if none. */
+  /**
+   * The key's retained records oldest first, markers included; empty if none. A live value that
+   * fell due is expired first, so the history ends with its EXPIRE record, never shows it live.
+   */
   List<BucketEntry<K, V>> history(K key);
 
   /** Keys with a live, unexpired value; weakly consistent. */

@@ -152,7 +152,8 @@ public final class OffHeapBucket implements AutoCloseable {
   }
 
   /**
-   * Hands the key's record of exactly {@code revision} to {@code visitor}; false if not retained.
+   * Hands the key's record of exactly {@code revision} to {@code visitor}; false if not retained. A
+   * value due to expire is expired first (a new EXPIRE revision), as {@link #get} does.
    */
   public boolean atRevision(
       DirectBuffer key, int keyOffset, int keyLength, long revision, RecordVisitor visitor) {
@@ -163,6 +164,8 @@ public final class OffHeapBucket implements AutoCloseable {
     }
     context.checkOpen();
     int hash = KeyHash.hash(key, keyOffset, keyLength);
+    // A due value is expired first, as by get: history must not show it as the live value.
+    segmentFor(hash).expire(hash, key, keyOffset, keyLength);
     ExpandableArrayBuffer copy = new ExpandableArrayBuffer(128);
     if (!segmentFor(hash).copyAtRevision(hash, key, keyOffset, keyLength, revision, copy)) {
       return false;
@@ -171,12 +174,16 @@ public final class OffHeapBucket implements AutoCloseable {
     return true;
   }
 
-  /** Hands the key's retained records to {@code visitor}, oldest first; returns how many. */
+  /**
+   * Hands the key's retained records to {@code visitor}, oldest first; returns how many. A value
+   * due to expire is expired first, so the last record shows it gone.
+   */
   public int history(DirectBuffer key, int keyOffset, int keyLength, RecordVisitor visitor) {
     checkKey(key, keyOffset, keyLength);
     Objects.requireNonNull(visitor, "visitor");
     context.checkOpen();
     int hash = KeyHash.hash(key, keyOffset, keyLength);
+    segmentFor(hash).expire(hash, key, keyOffset, keyLength);
     ExpandableArrayBuffer copy = new ExpandableArrayBuffer(256);
     LongArrayList offsets = new LongArrayList();
     int count = segmentFor(hash).copyHistory(hash, key, keyOffset, keyLength, copy, offsets);

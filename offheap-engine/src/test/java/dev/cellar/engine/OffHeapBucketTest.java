@@ -265,6 +265,24 @@ class OffHeapBucketTest {
   }
 
   @Test
+  void historyAndReadsByRevisionExpireADueValueFirst() {
+    OffHeapBucket bucket = bucket(3);
+    put(bucket, "k", "v", T0 + 1000);
+    put(bucket, "other", "w", T0 + 1000);
+    clock.update(T0 + 1000);
+    // No get has seen either key since they fell due: history must not show them as live.
+    assertEquals(List.of("1:PUT=v", "3:EXPIRE"), history(bucket, "k"));
+    List<String> seen = new ArrayList<>();
+    UnsafeBuffer other = utf8("other");
+    assertTrue(bucket.atRevision(other, 0, 5, 2, r -> seen.add(r.op() + "@" + r.revision())));
+    assertEquals(List.of("PUT@2"), seen, "the record asked for is still history");
+    assertTrue(bucket.atRevision(other, 0, 5, 4, r -> seen.add(r.op() + "@" + r.revision())));
+    assertEquals(List.of("PUT@2", "EXPIRE@4"), seen, "and the expiry is recorded after it");
+    assertEquals(2, bucket.expirations());
+    assertEquals(0, bucket.entryCount());
+  }
+
+  @Test
   void anExpiryIsRecordedBeforeAWriteOverwritesIt() {
     OffHeapBucket bucket = bucket(5);
     put(bucket, "k", "old", T0 + 10);

@@ -117,6 +117,19 @@ class BucketOperationsTest {
   }
 
   @Test
+  void historyAndGetByRevisionNeverShowADueValueAsLive() {
+    Bucket<String, String> bucket = bucket();
+    bucket.put("a", "1", Duration.ofMillis(100));
+    bucket.put("b", "2", Duration.ofMillis(100));
+    clock.advance(100);
+    // Nothing has read either key since it fell due.
+    assertEquals(List.of("PUT@1=1", "EXPIRE@3=null"), ops(bucket.history("a")));
+    assertEquals("PUT@2=2", ops(List.of(bucket.get("b", 2))).get(0));
+    assertEquals("EXPIRE@4=null", ops(List.of(bucket.get("b", 4))).get(0));
+    assertEquals(4, bucket.revision());
+  }
+
+  @Test
   void putWithoutTtlFollowsTheExpiryPolicyAsCachePutDoes() {
     Bucket<String, String> created =
         buckets.bucket(
