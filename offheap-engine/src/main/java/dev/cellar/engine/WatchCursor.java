@@ -14,14 +14,14 @@ import org.agrona.collections.LongArrayList;
  * WatchStart} says) closed by one end-of-data, then every later revision from the journal.
  *
  * <p><b>What it promises.</b> A reader that applies what the cursor delivers, key by key, ends up
- * with the bucket's state: for every key it has heard of, the last record delivered is the key's
- * latest record once the cursor has caught up. Records superseded before the cursor reached them
- * (trimmed beyond the history depth, dropped by a purge, a value turned into an EVICT or EXPIRE
- * marker) are skipped, since a later revision of the same key follows. A marker that heads a key is
- * delivered even when the key is forgotten before the cursor reaches it (by {@link
- * OffHeapBucket#purgeDeletes()}, by the eviction hand, by the marker ring as it wraps): while a
- * cursor is open, such markers are kept on the heap until every open cursor has read past them, up
- * to {@link BucketConfig#forgottenMarkerBytes()}.
+ * with the bucket's state: once the cursor has caught up, the last record delivered for every key
+ * it has heard of is the key's latest record, or, for a key forgotten since, the marker that ended
+ * it. Records superseded before the cursor reached them (trimmed beyond the history depth, dropped
+ * by a purge, a value turned into an EVICT or EXPIRE marker) are skipped, since a later revision of
+ * the same key follows. A marker that heads a key is delivered even when the key is forgotten
+ * before the cursor reaches it (by {@link OffHeapBucket#purgeDeletes()}, by the eviction hand, by
+ * the marker ring as it wraps): while a cursor is open, such markers are kept on the heap until
+ * every open cursor has read past them, up to {@link BucketConfig#forgottenMarkerBytes()}.
  *
  * <p><b>Lapped.</b> When the journal has lapped the cursor, it resyncs: it replays the latest
  * record of every key that changed since its position (the kept markers of forgotten keys
