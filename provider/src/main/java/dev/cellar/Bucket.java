@@ -82,7 +82,10 @@ public interface Bucket<K, V> {
   /** As {@link #purge(Object)}, only when the key's latest record has {@code expectedRevision}. */
   long purge(K key, long expectedRevision);
 
-  /** Forgets keys whose latest record is a marker, writing no revision; how many keys. */
+  /**
+   * Forgets keys whose latest record is a marker, writing no revision; how many keys. Watches that
+   * have not yet delivered such a marker still deliver it.
+   */
   int purgeDeletes();
 
   /**
@@ -109,6 +112,15 @@ public interface Bucket<K, V> {
   /**
    * Watches matching keys: by default the latest record of each, then {@link
    * Watcher#onEndOfData()}, then live changes.
+   *
+   * <p>Every change of a matching key reaches the watcher, or a later change of the same key does:
+   * a watcher that falls behind may skip versions that were superseded meanwhile (or, lapped by the
+   * journal, get the latest record of every key changed since), but never a key's latest record,
+   * markers included, even when the key was then forgotten by {@link #purgeDeletes()} or by
+   * eviction. Should the bucket be unable to keep such markers for a watcher that lags too far
+   * (they are kept on the heap, in a bounded allowance), the watcher is told so by {@link
+   * Watcher#onReset()} and gets the current state again. {@code Cache.clear()} writes no revisions
+   * and is not watched.
    */
   Watch watch(KeyFilter filter, Watcher<K, V> watcher, WatchOption... options);
 

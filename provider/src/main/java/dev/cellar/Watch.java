@@ -2,7 +2,10 @@ package dev.cellar;
 
 /** A running watch of a bucket. */
 public interface Watch extends AutoCloseable {
-  /** The revision of the last record delivered; 0 before the first. */
+  /**
+   * The revision of the last record delivered; 0 before the first. Lower again while the replay
+   * after a {@link Watcher#onReset()} runs.
+   */
   long lastRevision();
 
   /**

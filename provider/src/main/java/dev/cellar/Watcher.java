@@ -2,7 +2,13 @@ package dev.cellar;
 
 /**
  * Receives what a {@link Watch} delivers, on the watch's own thread, never concurrently with itself
- * and in increasing revision order.
+ * and in increasing revision order (a {@link #onReset()} starts that order over).
+ *
+ * <p>A watcher that mirrors the bucket (a map of keys to their latest values, say) stays exact by
+ * applying each entry to its key: a value replaces, a marker (DELETE, PURGE, EXPIRE, EVICT)
+ * removes. Markers of keys that are then forgotten (by {@link Bucket#purgeDeletes()} or by
+ * eviction) still arrive; only when too many of them pile up ahead of a slow watcher does the watch
+ * reset.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -12,6 +18,20 @@ public interface Watcher<K, V> {
   /** One record. */
   void onEntry(BucketEntry<K, V> entry);
 
-  /** The replay of existing records has ended; what follows are live changes. Called once. */
+  /**
+   * The replay of existing records has ended; what follows are live changes. Called once after the
+   * watch's first replay, and once more after the replay that follows each {@link #onReset()}.
+   */
   default void onEndOfData() {}
+
+  /**
+   * The watch lost changes it can no longer deliver: markers of keys forgotten while this watcher
+   * lagged behind them, more than the bucket keeps for its watches. Discard everything learned from
+   * this watch. What follows is the latest record of every matching key (revisions start over from
+   * low ones; only values with {@link WatchOption#IGNORE_DELETES}), then {@link #onEndOfData()},
+   * then live changes: rebuild from those. The default does nothing, which suits a watcher that
+   * keeps no state across entries; one that mirrors the bucket must override it, or a key forgotten
+   * during the gap stays in its mirror.
+   */
+  default void onReset() {}
 }

@@ -13,7 +13,8 @@ import org.agrona.concurrent.SystemEpochClock;
  *
  * <p>Defaults derive from the byte budget: one segment per 16 MiB (1 to 64), a journal of one
  * descriptor per KiB of budget (1,024 to 1,048,576; 65,536 at 64 MiB), pages of a sixteenth of a
- * segment's share (4 KiB to 1 MiB).
+ * segment's share (4 KiB to 1 MiB), and 64 heap bytes for forgotten markers per journal descriptor
+ * (256 KiB to 16 MiB; 4 MiB at 64 MiB).
  */
 public final class BucketConfig {
   /** The smallest byte budget a bucket accepts: 1 MiB. */
@@ -34,6 +35,9 @@ public final class BucketConfig {
   private static final int MIN_JOURNAL = 16;
   private static final int MIN_PAGE = 4096;
   private static final int MAX_PAGE = 1 << 20;
+  private static final long FORGOTTEN_PER_DESCRIPTOR = 64;
+  private static final long MIN_FORGOTTEN_DEFAULT = 256L << 10;
+  private static final long MAX_FORGOTTEN_DEFAULT = 16L << 20;
 
   private final long maxBytes;
   private final int history;
@@ -43,6 +47,7 @@ public final class BucketConfig {
   private final EpochClock clock;
   private final long sweepIntervalMillis;
   private final MutationObserver observer;
+  private final long forgottenMarkerBytes;
 
   private BucketConfig(Builder builder) {
     this.maxBytes = builder.maxBytes;
@@ -68,6 +73,10 @@ public final class BucketConfig {
     this.clock = builder.clock;
     this.sweepIntervalMillis = builder.sweepIntervalMillis;
     this.observer = builder.observer;
+    this.forgottenMarkerBytes =
+        builder.forgottenMarkerBytes >= 0
+            ? builder.forgottenMarkerBytes
+            : defaultForgotten(journalSize);
   }
 
   /** A builder with every default. */
@@ -115,9 +124,29 @@ public final class BucketConfig {
     return observer;
   }
 
+  /**
+   * Heap bytes the bucket may use to keep markers forgotten before every open {@link WatchCursor}
+   * read them (see {@link WatchCursor}); outside {@link #maxBytes()}, used only while a cursor lags
+   * behind a forgotten marker.
+   */
+  public long forgottenMarkerBytes() {
+    return forgottenMarkerBytes;
+  }
+
   private static int defaultSegments(long maxBytes) {
     long segments = Long.highestOneBit(Math.max(1, maxBytes / SEGMENT_SHARE));
     return (int) Math.min(MAX_SEGMENTS_DEFAULT, segments);
+  }
+
+  /**
+   * Room for about one forgotten marker of a short key (some 150 bytes charged) per two or three
+   * revisions the journal holds: a cursor that the journal has not lapped rarely has to reset
+   * unless most of what it lags behind is forgotten markers.
+   */
+  private static long defaultForgotten(int journalSize) {
+    return Math.max(
+        MIN_FORGOTTEN_DEFAULT,
+        Math.min(MAX_FORGOTTEN_DEFAULT, journalSize * FORGOTTEN_PER_DESCRIPTOR));
   }
 
   private static int defaultJournal(long maxBytes) {
@@ -139,6 +168,8 @@ public final class BucketConfig {
         + pageSize
         + ", sweepIntervalMillis="
         + sweepIntervalMillis
+        + ", forgottenMarkerBytes="
+        + forgottenMarkerBytes
         + '}';
   }
 
@@ -151,6 +182,7 @@ public final class BucketConfig {
     private EpochClock clock = SystemEpochClock.INSTANCE;
     private long sweepIntervalMillis = DEFAULT_SWEEP_INTERVAL_MILLIS;
     private MutationObserver observer = MutationObserver.NONE;
+    private long forgottenMarkerBytes = -1;
 
     private Builder() {}
 
@@ -212,6 +244,21 @@ public final class BucketConfig {
     /** The observer told of every mutation. */
     public Builder observer(MutationObserver observer) {
       this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /**
+     * Heap bytes for markers forgotten (by {@link OffHeapBucket#purgeDeletes()}, eviction or the
+     * marker ring) before every open watch cursor read them, so that the cursors still deliver
+     * them. Each is charged its record (48 bytes and the key) plus 96 bytes. When a marker does not
+     * fit, a cursor that needed it resets (see {@link WatchHandler#onReset()}). 0 keeps none.
+     */
+    public Builder forgottenMarkerBytes(long forgottenMarkerBytes) {
+      if (forgottenMarkerBytes < 0) {
+        throw new IllegalArgumentException(
+            "forgottenMarkerBytes must not be negative, was " + forgottenMarkerBytes);
+      }
+      this.forgottenMarkerBytes = forgottenMarkerBytes;
       return this;
     }
 

@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  * BucketConfig#history()} records, markers included. Reads never block writers of other keys and
  * allocate nothing. Every off-heap byte the bucket owns (pages, index tables, journal) is counted
  * in {@link #bytesInUse()}, which never exceeds {@link #maxBytes()}: when the budget is reached the
- * bucket evicts (see {@code SegmentReclaimer}) instead of failing.
+ * bucket evicts (see {@code SegmentReclaimer}) instead of failing. On the heap, besides small
+ * bookkeeping, only markers forgotten ahead of a lagging {@link WatchCursor} are kept, up to {@link
+ * BucketConfig#forgottenMarkerBytes()} (see {@link #forgottenMarkerBytes()}).
  *
  * <p>Keys and values are given as (buffer, offset, length). Keys must not be empty. Writes return a
  * {@code long} decoded by {@link WriteOutcome}. Expire-at times are epoch milliseconds of the
@@ -55,7 +57,9 @@ public final class OffHeapBucket implements AutoCloseable {
   /** A new, empty bucket. */
   public OffHeapBucket(BucketConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.context = new BucketContext(config.clock(), config.observer(), config.history());
+    this.context =
+        new BucketContext(
+            config.clock(), config.observer(), config.history(), config.forgottenMarkerBytes());
     int journalLength = Journal.ringLength(config.journalSize());
     UnsafeBuffer ring = DirectMemory.allocate(journalLength);
     if (ring == null) {
@@ -330,7 +334,10 @@ public final class OffHeapBucket implements AutoCloseable {
 
   // ---------------------------------------------------------------- maintenance
 
-  /** Forgets every key whose latest record is a marker, writing no revision; returns how many. */
+  /**
+   * Forgets every key whose latest record is a marker, writing no revision; returns how many. Open
+   * watch cursors that have not yet read such a marker still deliver it (see {@link WatchCursor}).
+   */
   public int purgeDeletes() {
     context.checkOpen();
     int removed = 0;
@@ -367,6 +374,7 @@ public final class OffHeapBucket implements AutoCloseable {
 
   /**
    * Drops every record at once, writing no revisions; the journal and revision stay as they are.
+   * Watch cursors are not told: they deliver nothing for the dropped records.
    */
   public void clear() {
     context.checkOpen();
@@ -412,6 +420,7 @@ public final class OffHeapBucket implements AutoCloseable {
     for (Segment segment : segments) {
       segment.close();
     }
+    context.forgotten.close();
     context.journal = null;
     context.bytesInUse.addAndGet(-journalCost);
     context.bytesReserved.addAndGet(-journalCost);
@@ -454,6 +463,16 @@ public final class OffHeapBucket implements AutoCloseable {
   public long bytesReserved() {
     context.checkOpen();
     return context.bytesReserved.get();
+  }
+
+  /**
+   * Heap bytes now spent on markers forgotten before every open watch cursor read them (each
+   * charged its record plus 96 bytes); at most {@link BucketConfig#forgottenMarkerBytes()}, and 0
+   * whenever every cursor has read past the forgotten markers or no cursor is open.
+   */
+  public long forgottenMarkerBytes() {
+    context.checkOpen();
+    return context.forgotten.bytes();
   }
 
   /** The byte budget. */

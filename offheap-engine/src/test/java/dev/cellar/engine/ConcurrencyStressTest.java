@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.SplittableRandom;
@@ -515,6 +516,118 @@ class ConcurrencyStressTest {
     }
   }
 
+  /**
+   * Writers put, delete and purge many more keys than a small budget holds, and a third thread
+   * purges deletes, so markers are forgotten all the time (by purge-deletes, the CLOCK hand and the
+   * marker ring), mostly before the lagging cursor reads them, and some beyond the small allowance
+   * for them. Once the writers stop, every cursor's view must be the bucket's state: a key with a
+   * record was last delivered at that record, and a key without one was last delivered as a marker,
+   * or never.
+   */
+  @Test
+  void watchCursorsConvergeWhileMarkersAreForgotten() throws InterruptedException {
+    int keys = 4096;
+    int journal = 4096;
+    Failures failures = new Failures();
+    try (OffHeapBucket bucket =
+        new OffHeapBucket(
+            BucketConfig.builder()
+                .maxBytes(2 * MIB)
+                .segments(2)
+                .history(2)
+                .journalSize(journal)
+                .forgottenMarkerBytes(256 * 1024)
+                .sweepIntervalMillis(0)
+                .build())) {
+      UnsafeBuffer[] keyBuffers = keyBuffers(keys);
+      Follower eager = new Follower(bucket.watch(WatchStart.LAST_PER_KEY, 0), keys);
+      Follower lagging = new Follower(bucket.watch(WatchStart.UPDATES_ONLY, 0), keys);
+      Workers workers = new Workers(failures);
+      for (int w = 0; w < 2; w++) {
+        workers.start(
+            "writer-" + w,
+            (random, deadline) -> {
+              Writer writer = new Writer(bucket, keyBuffers, random);
+              while (workers.running(deadline)) {
+                int id = random.nextInt(keys);
+                int roll = random.nextInt(100);
+                UnsafeBuffer key = keyBuffers[id];
+                if (roll < 70) {
+                  writer.put(id, 0);
+                } else if (roll < 95) {
+                  bucket.delete(key, 0, key.capacity(), WriteOutcome.ANY_REVISION);
+                } else {
+                  bucket.purge(key, 0, key.capacity(), WriteOutcome.ANY_REVISION);
+                }
+              }
+            });
+      }
+      workers.start(
+          "purger",
+          (random, deadline) -> {
+            while (workers.running(deadline)) {
+              bucket.purgeDeletes();
+              Thread.sleep(random.nextInt(3));
+            }
+          });
+      workers.start(
+          "eager-watcher",
+          (random, deadline) -> {
+            while (workers.running(deadline)) {
+              eager.poll(1 + random.nextInt(64));
+            }
+          });
+      workers.start(
+          "lagging-watcher",
+          (random, deadline) -> {
+            while (workers.running(deadline)) {
+              // Falls up to half a journal behind, then catches up in one go.
+              if (bucket.revision() >= lagging.cursor.position() + random.nextInt(journal / 2)) {
+                while (lagging.poll(256) > 0) {
+                  Thread.onSpinWait();
+                }
+              } else {
+                Thread.yield();
+              }
+            }
+          });
+      workers.runFor(LOAD_MILLIS);
+      failures.check();
+      bucket.purgeDeletes();
+      eager.drain();
+      lagging.drain();
+      assertTrue(bucket.evictions() > 0, "the budget should have evicted");
+      for (int id = 0; id < keys; id++) {
+        long[] latest = {0, -1};
+        UnsafeBuffer key = keyBuffers[id];
+        boolean exists =
+            bucket.latest(
+                key,
+                0,
+                key.capacity(),
+                r -> {
+                  latest[0] = r.revision();
+                  latest[1] = r.op().code();
+                });
+        for (Follower follower : List.of(eager, lagging)) {
+          String which = (follower == eager ? "eager" : "lagging") + " cursor, key " + id;
+          if (exists) {
+            assertEquals(latest[0], follower.lastRevision[id], "latest revision, " + which);
+            assertEquals(latest[1], follower.lastOp[id], "latest operation, " + which);
+          } else if (follower.lastRevision[id] != 0) {
+            assertTrue(
+                follower.lastOp[id] != RecordOp.PUT.code(),
+                "a forgotten key was last delivered as a value at revision "
+                    + follower.lastRevision[id]
+                    + ", "
+                    + which);
+          }
+        }
+      }
+    }
+    failures.check();
+  }
+
   /** One thread's view of a watch cursor; checks every record it is handed. */
   private static final class Follower implements WatchHandler {
     final WatchCursor cursor;
@@ -538,7 +651,15 @@ class ConcurrencyStressTest {
       while (poll(1024) > 0) {
         Thread.onSpinWait();
       }
-      assertEquals(1, endOfData, "end-of-data once");
+      assertEquals(1 + cursor.resets(), endOfData, "end-of-data once, and once per reset");
+    }
+
+    @Override
+    public void onReset() {
+      // What this follower learned is void: the replay that follows rebuilds it.
+      Arrays.fill(lastRevision, 0);
+      Arrays.fill(lastOp, 0);
+      previous = 0;
     }
 
     @Override

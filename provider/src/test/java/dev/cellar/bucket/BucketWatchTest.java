@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 class BucketWatchTest {
   private static final String EOD = "EOD";
+  private static final String RESET = "RESET";
 
   private final Buckets buckets = new Buckets();
   private final List<Watch> watches = new ArrayList<>();
@@ -37,7 +38,7 @@ class BucketWatchTest {
   }
 
   /** Collects "OP key@revision=value" and "EOD". */
-  private static final class Collector implements Watcher<String, String> {
+  private static class Collector implements Watcher<String, String> {
     final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
 
     @Override
@@ -49,6 +50,11 @@ class BucketWatchTest {
     @Override
     public void onEndOfData() {
       seen.add(EOD);
+    }
+
+    @Override
+    public void onReset() {
+      seen.add(RESET);
     }
 
     List<String> take(int count) throws InterruptedException {
@@ -260,6 +266,88 @@ class BucketWatchTest {
     Thread.sleep(200);
     assertEquals(1, calls.get());
     assertEquals(1, self[0].lastRevision());
+  }
+
+  @Test
+  void aBusyWatcherStillReceivesADeleteWhoseMarkerPurgeDeletesForgot() throws Exception {
+    Bucket<String, String> bucket = buckets.bucket(Buckets.config());
+    CountDownLatch inFirst = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Collector collector =
+        new Collector() {
+          @Override
+          public void onEntry(BucketEntry<String, String> entry) {
+            super.onEntry(entry);
+            if (entry.key().equals("order.0")) {
+              inFirst.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
+    Watch watch =
+        watch(bucket.watch(KeyFilter.prefix("order."), collector, WatchOption.UPDATES_ONLY));
+    assertEquals(List.of(EOD), collector.take(1));
+    bucket.put("order.1", "placed"); // 1
+    assertEquals(List.of("PUT order.1@1=placed"), collector.take(1));
+    bucket.put("order.0", "first"); // 2: the watcher is busy with it for a while
+    assertTrue(inFirst.await(10, TimeUnit.SECONDS));
+    bucket.delete("order.1"); // 3
+    assertEquals(1, bucket.purgeDeletes(), "purgeDeletes forgets order.1 and its marker");
+    assertNull(bucket.get("order.1"));
+    release.countDown();
+    assertEquals(List.of("PUT order.0@2=first", "DELETE order.1@3=null"), collector.take(2));
+    collector.assertQuiet();
+    assertEquals(3, watch.lastRevision());
+  }
+
+  @Test
+  void aWatcherBehindMoreForgottenMarkersThanTheBucketKeepsIsResetAndGetsTheCurrentState()
+      throws Exception {
+    // 16 MiB: a journal of 16,384 revisions, not lapped below, and 1 MiB for forgotten markers,
+    // less than the 7,500 forgotten below take (each is charged at least 146 bytes)
+    Bucket<String, String> bucket = buckets.bucket(Buckets.config().setMaxBytes(16L << 20));
+    bucket.put("keep", "1"); // 1
+    for (int i = 0; i < 7500; i++) {
+      bucket.put("k" + i, "v"); // 2 to 7501
+    }
+    CountDownLatch inGate = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Collector collector =
+        new Collector() {
+          @Override
+          public void onEntry(BucketEntry<String, String> entry) {
+            super.onEntry(entry);
+            if (entry.key().equals("gate")) {
+              inGate.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
+    watch(bucket.watch(KeyFilter.all(), collector, WatchOption.UPDATES_ONLY));
+    assertEquals(List.of(EOD), collector.take(1));
+    bucket.put("gate", "g"); // 7502
+    assertTrue(inGate.await(10, TimeUnit.SECONDS));
+    for (int i = 0; i < 7500; i++) {
+      bucket.delete("k" + i); // 7503 to 15002
+    }
+    assertEquals(7500, bucket.purgeDeletes());
+    bucket.put("after", "x"); // 15003
+    release.countDown();
+    assertEquals(
+        List.of(
+            "PUT gate@7502=g", RESET, "PUT keep@1=1", "PUT gate@7502=g", "PUT after@15003=x", EOD),
+        collector.take(6));
+    collector.assertQuiet();
+    bucket.put("live", "y");
+    assertEquals(List.of("PUT live@15004=y"), collector.take(1));
   }
 
   @Test

@@ -16,14 +16,23 @@ public final class BucketContext {
   public final EpochClock clock;
   public final MutationObserver observer;
   public final int history;
+
+  /** Markers forgotten before every open watch cursor read them. */
+  public final ForgottenMarkers forgotten;
+
   public volatile @Nullable Journal journal;
   public volatile boolean closed;
 
-  /** A context for a bucket that keeps {@code history} versions per key. */
-  public BucketContext(EpochClock clock, MutationObserver observer, int history) {
+  /**
+   * A context for a bucket that keeps {@code history} versions per key and up to {@code
+   * forgottenMarkerBytes} of forgotten markers for its watch cursors.
+   */
+  public BucketContext(
+      EpochClock clock, MutationObserver observer, int history, long forgottenMarkerBytes) {
     this.clock = clock;
     this.observer = observer;
     this.history = history;
+    this.forgotten = new ForgottenMarkers(forgottenMarkerBytes);
   }
 
   /** The journal; fails with {@link IllegalStateException} once the bucket is closed. */

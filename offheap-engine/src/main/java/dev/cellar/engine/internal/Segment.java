@@ -810,11 +810,22 @@ public final class Segment {
     }
   }
 
-  /** Removes the key whose latest record is at {@code slot}, freeing its chain; no revision. */
+  /**
+   * Removes the key whose latest record is at {@code slot}, freeing its chain; no revision. Every
+   * caller forgets a key whose latest record is a marker (a value is first turned into one, with a
+   * revision); while a watch cursor is open, that marker goes to the bucket's {@link
+   * ForgottenMarkers} first, so that a cursor which has not read it yet still can.
+   */
   void forgetKey(int slot) {
     long head = SegmentIndex.ref(table, slot);
-    if (opOf(head) == RecordOp.PUT.code()) {
+    int op = opOf(head);
+    if (op == RecordOp.PUT.code()) {
       liveCount--;
+    } else if (context.forgotten.watched()) {
+      UnsafeBuffer page = bufferOf(head);
+      int offset = RecordRefs.offset(head);
+      context.forgotten.remember(
+          Records.revision(page, offset), page, offset, Records.length(page, offset));
     }
     SegmentIndex.remove(table, slot, counts);
     keys--;

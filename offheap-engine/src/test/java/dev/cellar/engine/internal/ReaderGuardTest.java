@@ -75,7 +75,7 @@ class ReaderGuardTest {
   }
 
   private static Segment segmentWithOneRecord() {
-    BucketContext context = new BucketContext(new CachedEpochClock(), MutationObserver.NONE, 1);
+    BucketContext context = new BucketContext(new CachedEpochClock(), MutationObserver.NONE, 1, 0);
     context.journal = new Journal(new UnsafeBuffer(new byte[Journal.ringLength(16)]), 16);
     Segment segment =
         new Segment(

@@ -18,9 +18,10 @@ import java.util.logging.Logger;
 /**
  * A running {@link Watch}: one daemon thread polls the engine's {@link WatchCursor} and hands the
  * matching records to the watcher, so the watcher is never called concurrently with itself and sees
- * revisions in increasing order. Each watcher call runs holding {@code delivering}, which {@link
- * #close()} acquires once after setting {@code closed}: when close returns, no call is in progress
- * and none will start.
+ * revisions in increasing order (starting over after a reset, which it hears of through {@link
+ * Watcher#onReset()}, whatever its filter and options). Each watcher call runs holding {@code
+ * delivering}, which {@link #close()} acquires once after setting {@code closed}: when close
+ * returns, no call is in progress and none will start.
  */
 final class BucketWatch<K, V> implements Watch, WatchHandler {
   private static final Logger LOGGER = Logger.getLogger(BucketWatch.class.getName());
@@ -156,6 +157,11 @@ final class BucketWatch<K, V> implements Watch, WatchHandler {
   @Override
   public void onEndOfData() {
     deliver(watcher::onEndOfData);
+  }
+
+  @Override
+  public void onReset() {
+    deliver(watcher::onReset);
   }
 
   private void deliver(Runnable call) {
