@@ -374,13 +374,12 @@ public final class OffHeapBucket implements AutoCloseable {
 
   /**
    * Drops every record at once, writing no revisions; the journal and revision stay as they are.
-   * Watch cursors are not told: they deliver nothing for the dropped records.
+   * All segments are locked together, so an atomic batch is either wholly dropped or wholly kept.
+   * Watch cursors reset ({@link WatchHandler#onReset()}) and replay what is left.
    */
   public void clear() {
     context.checkOpen();
-    for (Segment segment : segments) {
-      segment.clear();
-    }
+    Segment.clearAll(segments, context);
   }
 
   /** A weakly consistent cursor over live values: each key at most once, at its latest value. */

@@ -34,7 +34,8 @@ import org.agrona.collections.LongArrayList;
  * WatchStart#LAST_PER_KEY} cursor would, signals end-of-data again and goes on live. Delivered
  * revisions increase, except that a reset starts over from low ones.
  *
- * <p>{@link OffHeapBucket#clear()} writes no revisions, and cursors deliver nothing for it.
+ * <p>{@link OffHeapBucket#clear()} writes no revisions, so there is nothing to follow: a cursor
+ * that finds the bucket cleared since it last looked resets the same way.
  *
  * <p>An open cursor holds forgotten markers back: close a cursor that is no longer polled (one
  * dropped without closing stops holding them once the garbage collector has taken it). Owned by one
@@ -65,6 +66,10 @@ public final class WatchCursor implements AutoCloseable {
   private boolean replayTracksMarkers;
 
   private boolean endOfDataPending = true;
+
+  /** The bucket's clear count when the current replay began; a different one means reset. */
+  private long clearsSeen;
+
   private long next;
   private long lastRevision;
   private long resyncs;
@@ -78,6 +83,7 @@ public final class WatchCursor implements AutoCloseable {
     // Registered before the start revision is read, so that every forgetter of a later marker
     // sees this cursor; until its first floor it needs nothing, having delivered nothing.
     this.reader = forgotten.register(this);
+    this.clearsSeen = context.clearCount;
     try {
       switch (start) {
         case UPDATES_ONLY -> next = context.sequence.current() + 1;
@@ -109,6 +115,10 @@ public final class WatchCursor implements AutoCloseable {
     int delivered = 0;
     try {
       while (delivered < limit) {
+        if (context.clearCount != clearsSeen) {
+          reset(handler);
+          continue;
+        }
         if (replayIndex < replay.length) {
           long revision = replay[replayIndex];
           long where = replay[replayIndex + 1];
@@ -171,8 +181,8 @@ public final class WatchCursor implements AutoCloseable {
   }
 
   /**
-   * How many times the cursor lost a forgotten marker it needed and reset (see {@link
-   * WatchHandler#onReset()}).
+   * How many times the cursor reset (see {@link WatchHandler#onReset()}): it lost a forgotten
+   * marker it needed, or the bucket was cleared.
    */
   public long resets() {
     return resets;
@@ -244,6 +254,9 @@ public final class WatchCursor implements AutoCloseable {
    */
   private void reset(WatchHandler handler) {
     resets++;
+    // Read before the replay's snapshot: a clear that lands during it makes the next poll reset
+    // again.
+    clearsSeen = context.clearCount;
     forgotten.restart(reader);
     lastRevision = 0;
     snapshot(1, false, false, false);

@@ -13,11 +13,12 @@ public interface WatchHandler {
 
   /**
    * The cursor lost changes it can no longer deliver (markers of forgotten keys that did not fit in
-   * {@link BucketConfig#forgottenMarkerBytes()}): discard everything learned from this cursor. What
-   * follows is the latest record of every key (markers included) in revision order, starting again
-   * from low revisions, then {@link #onEndOfData()}, then live changes, exactly as a new {@link
-   * WatchStart#LAST_PER_KEY} cursor would deliver. The default does nothing, which suits a handler
-   * that keeps no state across records.
+   * {@link BucketConfig#forgottenMarkerBytes()}, or the records a {@link OffHeapBucket#clear()}
+   * dropped): discard everything learned from this cursor. What follows is the latest record of
+   * every key (markers included) in revision order, starting again from low revisions, then {@link
+   * #onEndOfData()}, then live changes, exactly as a new {@link WatchStart#LAST_PER_KEY} cursor
+   * would deliver. The default does nothing, which suits a handler that keeps no state across
+   * records.
    */
   default void onReset() {}
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -348,6 +349,23 @@ class BucketWatchTest {
     collector.assertQuiet();
     bucket.put("live", "y");
     assertEquals(List.of("PUT live@15004=y"), collector.take(1));
+  }
+
+  @Test
+  void clearingTheCacheResetsTheWatchWithWhatIsLeft() throws Exception {
+    Cache<String, String> cache = buckets.cache(Buckets.config());
+    Bucket<String, String> bucket = Buckets.bucketOf(cache);
+    bucket.put("a", "1"); // 1
+    bucket.put("b", "2"); // 2
+    Collector collector = new Collector();
+    watch(bucket.watch(KeyFilter.all(), collector));
+    assertEquals(List.of("PUT a@1=1", "PUT b@2=2", EOD), collector.take(3));
+    cache.clear(); // no revision
+    cache.put("c", "3"); // 3
+    assertEquals(List.of(RESET, "PUT c@3=3", EOD), collector.take(3));
+    collector.assertQuiet();
+    bucket.put("d", "4");
+    assertEquals(List.of("PUT d@4=4"), collector.take(1));
   }
 
   @Test

@@ -20,6 +20,12 @@ public final class BucketContext {
   /** Markers forgotten before every open watch cursor read them. */
   public final ForgottenMarkers forgotten;
 
+  /**
+   * How many times the bucket was cleared; written with every segment's write lock held, read by
+   * watch cursors, which reset when it moves (a clear writes no revisions for them to follow).
+   */
+  public volatile long clearCount;
+
   public volatile @Nullable Journal journal;
   public volatile boolean closed;
 

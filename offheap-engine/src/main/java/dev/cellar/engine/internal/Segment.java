@@ -863,23 +863,48 @@ public final class Segment {
     return true;
   }
 
-  /** Drops every record without revisions or events; the table returns to its initial size. */
-  public void clear() {
-    long stamp = lock.writeLock();
+  /**
+   * Empties every segment at once, as one step: their write locks are taken in index order (as a
+   * batch commit takes them), so no atomic commit is ever half erased; then the bucket's clear
+   * count moves on, which makes every watch cursor reset.
+   */
+  public static void clearAll(Segment[] segments, BucketContext context) {
+    long[] stamps = new long[segments.length];
+    int locked = 0;
     try {
-      context.checkOpen();
-      releaseAll();
-      markers.reset();
-      UnsafeBuffer fresh = newTable(initialSlots);
-      if (fresh == null) {
-        throw new IllegalStateException("direct memory exhausted while clearing");
+      for (; locked < segments.length; locked++) {
+        stamps[locked] = segments[locked].lock.writeLock();
       }
-      table = fresh;
-      counts = new AccessCounts(initialSlots);
-      tableGeneration++;
+      context.checkOpen();
+      try {
+        for (Segment segment : segments) {
+          segment.clearLocked();
+        }
+      } finally {
+        // Even a clear that failed part-way erased records without revisions.
+        context.clearCount++;
+      }
     } finally {
-      lock.unlockWrite(stamp);
+      for (int i = locked - 1; i >= 0; i--) {
+        segments[i].lock.unlockWrite(stamps[i]);
+      }
     }
+  }
+
+  /**
+   * Drops every record of this segment without revisions or events; the table returns to its
+   * initial size. The caller holds the write lock and has checked that the bucket is open.
+   */
+  private void clearLocked() {
+    releaseAll();
+    markers.reset();
+    UnsafeBuffer fresh = newTable(initialSlots);
+    if (fresh == null) {
+      throw new IllegalStateException("direct memory exhausted while clearing");
+    }
+    table = fresh;
+    counts = new AccessCounts(initialSlots);
+    tableGeneration++;
   }
 
   /** Releases everything; called by the bucket's close after it marked itself closed. */
