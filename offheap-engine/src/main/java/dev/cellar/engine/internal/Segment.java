@@ -42,6 +42,16 @@ public final class Segment {
   public static final int EXPIRED = -2;
 
   private static final int RETRY = -3;
+
+  /**
+   * Optimistic result: the record lies in a buffer that only a reader holding the lock may touch (a
+   * record larger than a page, see {@link SlabPage#lockedReads}); read it under the lock at once.
+   */
+  private static final int LOCKED = -4;
+
+  /** {@link #readLarge} result: the record belongs to another key; probing goes on. */
+  private static final int OTHER_KEY = -5;
+
   private static final int OPTIMISTIC_ATTEMPTS = 2;
 
   final int index;
@@ -164,8 +174,12 @@ public final class Segment {
         }
         continue;
       }
-      if (result != RETRY && lock.validate(stamp)) {
+      // MISS, EXPIRED and lengths are all above RETRY; the test costs what != RETRY did.
+      if (result > RETRY && lock.validate(stamp)) {
         return result;
+      }
+      if (result == LOCKED) {
+        break;
       }
     }
     long stamp = lock.readLock();
@@ -205,7 +219,20 @@ public final class Segment {
       if (SegmentIndex.hash(current, slot) == hash) {
         UnsafeBuffer page = context.pageTable.buffer(RecordRefs.pageId(ref));
         if (page == null) {
-          return RETRY;
+          // Gone (a racing writer freed it), or a record larger than a page, which a reader
+          // without the lock is never given (its memory may be freed or split over several
+          // pages). The lookups read heap memory only.
+          if (stamp != 0) {
+            return context.pageTable.lockedReads(RecordRefs.pageId(ref)) ? LOCKED : RETRY;
+          }
+          int result =
+              readLarge(
+                  slot, ref, key, keyOffset, keyLength, destination, destinationOffset, info, now);
+          if (result != OTHER_KEY) {
+            return result;
+          }
+          slot = (slot + 1) & mask;
+          continue;
         }
         int offset = RecordRefs.offset(ref);
         if (!Records.headerFits(page, offset)) {
@@ -283,6 +310,64 @@ public final class Segment {
           expireAt,
           valueLength);
     }
+    return valueLength;
+  }
+
+  /**
+   * {@link #readUnlocked} for a record larger than a page, under the read lock: like {@link
+   * #copyValue}, with the value copied from wherever its memory lies. {@link #OTHER_KEY} when the
+   * record at {@code ref} belongs to another key.
+   */
+  private int readLarge(
+      int slot,
+      long ref,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable MutableDirectBuffer destination,
+      int destinationOffset,
+      @Nullable RecordInfo info,
+      long now) {
+    SlabPage large = context.pageTable.page(RecordRefs.pageId(ref));
+    if (large == null) {
+      return RETRY;
+    }
+    UnsafeBuffer head = large.buffer;
+    int offset = RecordRefs.offset(ref);
+    if (!Records.keyEquals(head, offset, key, keyOffset, keyLength)) {
+      return OTHER_KEY;
+    }
+    if (Records.op(head, offset) != RecordOp.PUT.code()) {
+      return MISS;
+    }
+    long expireAt = Records.expireAt(head, offset);
+    if (expireAt != 0 && now >= expireAt) {
+      return EXPIRED;
+    }
+    int valueLength = Records.valueLength(head, offset);
+    if (destination != null) {
+      if (!destination.isExpandable()
+          && (long) destinationOffset + valueLength > destination.capacity()) {
+        throw new IllegalArgumentException(
+            "destination holds "
+                + destination.capacity()
+                + " bytes; the value needs "
+                + valueLength
+                + " at offset "
+                + destinationOffset);
+      }
+      RecordBytes.copyOut(
+          large, offset + HEADER_LENGTH + keyLength, destination, destinationOffset, valueLength);
+    }
+    if (info != null) {
+      info.set(
+          Records.revision(head, offset),
+          RecordOp.PUT,
+          head.getLong(offset + WRITE_TIME_OFFSET),
+          expireAt,
+          valueLength);
+    }
+    counts.increment(slot);
     return valueLength;
   }
 
@@ -380,30 +465,48 @@ public final class Segment {
         Thread.onSpinWait();
         continue;
       }
+      int result;
       try {
-        int result = resolveUnlocked(ref, revision, out);
-        if (lock.validate(stamp) && result != RETRY) {
+        result = resolveUnlocked(ref, revision, out, false);
+        if (lock.validate(stamp) && result != RETRY && result != LOCKED) {
           return result > 0;
         }
       } catch (IndexOutOfBoundsException | NullPointerException e) {
         if (lock.validate(stamp)) {
           throw e;
         }
+        continue;
+      }
+      if (result == LOCKED) {
+        break;
       }
     }
     long stamp = lock.readLock();
     try {
       context.checkOpen();
-      return resolveUnlocked(ref, revision, out) > 0;
+      return resolveUnlocked(ref, revision, out, true) > 0;
     } finally {
       lock.unlockRead(stamp);
     }
   }
 
-  private int resolveUnlocked(long ref, long revision, MutableDirectBuffer out) {
-    UnsafeBuffer page = context.pageTable.buffer(RecordRefs.pageId(ref));
+  /**
+   * Copies the record at {@code ref} if it has {@code revision}: 1 if it did, 0 if the record is
+   * gone, {@link #RETRY} or, without the lock ({@code locked} false), {@link #LOCKED}.
+   */
+  private int resolveUnlocked(long ref, long revision, MutableDirectBuffer out, boolean locked) {
+    int pageId = RecordRefs.pageId(ref);
+    UnsafeBuffer page = context.pageTable.buffer(pageId);
+    if (page == null) {
+      // As in readUnlocked: a record larger than a page is read only under the lock.
+      if (!locked) {
+        return context.pageTable.lockedReads(pageId) ? LOCKED : 0;
+      }
+      SlabPage large = context.pageTable.page(pageId);
+      return large == null ? 0 : resolveLarge(large, RecordRefs.offset(ref), revision, out);
+    }
     int offset = RecordRefs.offset(ref);
-    if (page == null || !Records.headerFits(page, offset)) {
+    if (!Records.headerFits(page, offset)) {
       return 0;
     }
     if (page.getLongVolatile(offset + REVISION_OFFSET) != revision) {
@@ -415,6 +518,21 @@ public final class Segment {
       return RETRY;
     }
     out.putBytes(0, page, offset, HEADER_LENGTH + keyLength + valueLength);
+    return 1;
+  }
+
+  /** {@link #resolveUnlocked} for a page that only a reader holding the lock reaches. */
+  private static int resolveLarge(
+      SlabPage page, int offset, long revision, MutableDirectBuffer out) {
+    if (!Records.headerFits(page.buffer, offset)
+        || Records.revision(page.buffer, offset) != revision) {
+      return 0;
+    }
+    int length = Records.length(page.buffer, offset);
+    if ((long) offset + length > RecordBytes.capacity(page)) {
+      return RETRY;
+    }
+    RecordBytes.copyOut(page, offset, out, 0, length);
     return 1;
   }
 
@@ -583,7 +701,10 @@ public final class Segment {
    * {@link #freeUnwritten}. Caller holds the write lock.
    */
   long allocateRecord(int keyLength, int valueLength, long head) {
-    return reclaimer.allocate(RecordDescriptor.recordLength(keyLength, valueLength), head);
+    return reclaimer.allocate(
+        RecordDescriptor.recordLength(keyLength, valueLength),
+        RecordDescriptor.recordLength(keyLength, 0),
+        head);
   }
 
   /** Frees a chunk from {@link #allocateRecord} that was never written. Caller holds the lock. */
@@ -613,7 +734,8 @@ public final class Segment {
       long expireAt,
       long head,
       long now) {
-    UnsafeBuffer page = bufferOf(ref);
+    SlabPage slab = allocator.pageOf(ref);
+    UnsafeBuffer page = slab.buffer;
     int offset = RecordRefs.offset(ref);
     Records.writeHeader(
         page,
@@ -625,10 +747,10 @@ public final class Segment {
         keyLength,
         valueLength,
         op.code(),
-        allocator.pageOf(ref).sizeClass);
-    page.putBytes(offset + HEADER_LENGTH, key, keyOffset, keyLength);
+        slab.sizeClass);
+    RecordBytes.copyIn(slab, offset + HEADER_LENGTH, key, keyOffset, keyLength);
     if (value != null && valueLength > 0) {
-      page.putBytes(offset + HEADER_LENGTH + keyLength, value, valueOffset, valueLength);
+      RecordBytes.copyIn(slab, offset + HEADER_LENGTH + keyLength, value, valueOffset, valueLength);
     }
     page.putLongRelease(offset + REVISION_OFFSET, revision);
 
@@ -667,11 +789,9 @@ public final class Segment {
     MutationObserver observer = context.observer;
     if (observer != MutationObserver.NONE) {
       @Nullable RecordView previous =
-          previousRef == RecordRefs.NONE
-              ? null
-              : previousView.wrap(bufferOf(previousRef), RecordRefs.offset(previousRef));
+          previousRef == RecordRefs.NONE ? null : wrapRecord(previousView, previousRef);
       try {
-        observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+        observer.onMutation(previous, wrapRecord(recordView, ref));
       } catch (Throwable failure) {
         observerFailed(failure, revision);
       } finally {
@@ -687,7 +807,7 @@ public final class Segment {
     if (observer != MutationObserver.NONE) {
       @Nullable RecordView previous = hadCopy ? previousView.wrap(observerCopy, 0) : null;
       try {
-        observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+        observer.onMutation(previous, wrapRecord(recordView, ref));
       } catch (Throwable failure) {
         observerFailed(failure, revision);
       } finally {
@@ -769,6 +889,21 @@ public final class Segment {
   private void releaseViews() {
     previousView.clear();
     recordView.clear();
+  }
+
+  /**
+   * Points {@code view} at the record at {@code ref} for the observer: in place, or, for a record
+   * built from several pages, at a heap copy (a view needs the record in one buffer).
+   */
+  private RecordView wrapRecord(RecordView view, long ref) {
+    SlabPage page = allocator.pageOf(ref);
+    int offset = RecordRefs.offset(ref);
+    if (page.parts == null) {
+      return view.wrap(page.buffer, offset);
+    }
+    UnsafeBuffer copy = new UnsafeBuffer(new byte[Records.length(page.buffer, offset)]);
+    RecordBytes.copyOut(page, offset, copy, 0, copy.capacity());
+    return view.wrap(copy, 0);
   }
 
   /** Copies the record at {@code ref} for the observer before it is rewritten in place. */
@@ -1026,7 +1161,7 @@ public final class Segment {
       return new UnsafeBuffer(page, 0, length);
     }
     long cost = DirectMemory.cost(length);
-    if (!budget.tryReserve(cost)) {
+    if (!allocator.reserve(cost)) {
       return null;
     }
     UnsafeBuffer buffer = DirectMemory.allocate(length);
@@ -1059,9 +1194,9 @@ public final class Segment {
 
   // ---------------------------------------------------------------- record access
 
-  /** The page of {@code ref}; under the lock it must exist. */
+  /** The page of {@code ref}, large or not. Caller holds the lock, so the page must exist. */
   UnsafeBuffer bufferOf(long ref) {
-    UnsafeBuffer page = context.pageTable.buffer(RecordRefs.pageId(ref));
+    UnsafeBuffer page = context.pageTable.lockedBuffer(RecordRefs.pageId(ref));
     if (page == null) {
       throw new IllegalStateException("reference " + Long.toHexString(ref) + " names no page");
     }
@@ -1097,11 +1232,20 @@ public final class Segment {
   }
 
   int copyRecord(long ref, MutableDirectBuffer out, int position) {
-    UnsafeBuffer page = bufferOf(ref);
+    SlabPage page = slabOf(ref);
     int offset = RecordRefs.offset(ref);
-    int length = Records.length(page, offset);
-    out.putBytes(position, page, offset, length);
+    int length = Records.length(page.buffer, offset);
+    RecordBytes.copyOut(page, offset, out, position, length);
     return length;
+  }
+
+  /** The page (a slab page, a large record's or the marker ring's) of {@code ref}; under a lock. */
+  private SlabPage slabOf(long ref) {
+    SlabPage page = context.pageTable.page(RecordRefs.pageId(ref));
+    if (page == null) {
+      throw new IllegalStateException("reference " + Long.toHexString(ref) + " names no page");
+    }
+    return page;
   }
 
   UnsafeBuffer table() {
