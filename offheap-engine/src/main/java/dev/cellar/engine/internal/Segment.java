@@ -29,10 +29,19 @@ import org.jspecify.annotations.Nullable;
  * write lock for the memory change only; the revision is claimed inside it and stored last with
  * release semantics, the journal is appended and the observer told before the lock is released. An
  * observer's failure is held until the locked section is complete and thrown after the unlock
- * ({@link #unlockWrite}), so it never leaves a mutation half done. Memory is never freed
- * explicitly: a reader holding a stale table or page sees old bytes, never unmapped memory. Readers
- * write nothing off-heap: a page may be reused for another layout between a reader's validation and
- * its next store, so their one write, the access count, goes to {@link AccessCounts} on the heap.
+ * ({@link #unlockWrite}), so it never leaves a mutation half done. Readers write nothing off-heap:
+ * a page may be reused for another layout between a reader's validation and its next store, so
+ * their one write, the access count, goes to {@link AccessCounts} on the heap.
+ *
+ * <p><b>Memory an optimistic reader may hold.</b> Pages and index tables are never freed explicitly
+ * while the bucket is open (they are pooled, or left to the garbage collector): a reader holding a
+ * stale table or page sees old bytes, never freed memory. A record larger than a page is different:
+ * the page table never gives its memory to a reader without the lock ({@link PageTable#buffer} is
+ * null for it), so such a reader sees that the page exists ({@link PageTable#lockedReads}, a heap
+ * read) and reads it under the read lock at once ({@link #LOCKED}). That costs nothing measurable
+ * next to copying more than a page, leaves the path of smaller records as it was, and lets the
+ * allocator free the record's buffer the moment the record is freed, under the write lock, or build
+ * the record from several pooled pages ({@link RecordBytes}).
  */
 public final class Segment {
   /** {@link #read} result: no live value. */
@@ -1140,7 +1149,8 @@ public final class Segment {
    * A zeroed table of {@code slots}, charged to the budget; null if it does not fit. The initial
    * size reuses the segment's initial table; anything up to a page lives in a pooled page, so that
    * resizing recycles memory instead of leaving it to the garbage collector; only a table larger
-   * than a page gets a buffer of its own.
+   * than a page gets a buffer of its own, which, since optimistic readers read tables, is left to
+   * the collector when a resize replaces it.
    */
   private @Nullable UnsafeBuffer newTable(int slots) {
     int length = slots * IndexDescriptor.SLOT_LENGTH;

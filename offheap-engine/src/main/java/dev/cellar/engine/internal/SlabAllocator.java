@@ -12,9 +12,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One segment's allocator: chunks of fixed size classes carved from pages, and a buffer of its own
- * for each record larger than the largest class (a whole page when it fits in one). Records never
- * move. Used only under the segment's write lock.
+ * One segment's allocator: chunks of fixed size classes carved from pages; a whole page for a
+ * record larger than the largest class that fits in one; and for a record larger than a page, a
+ * buffer of its own or, when none can be had, several pages. Records never move. Used only under
+ * the segment's write lock.
  *
  * <p><b>Where freed memory goes.</b> Two kinds of memory, because readers without the lock may hold
  * a stale reference to one kind and never to the other:
@@ -23,20 +24,23 @@ import org.jspecify.annotations.Nullable;
  *   <li><em>Pages</em> (chunked pages, whole-page records, index tables up to a page) are read by
  *       optimistic readers, who may still be copying from one after it was freed. So a page is
  *       never freed explicitly: emptied, it is kept in the segment's free-page pool, zeroed when
- *       taken again, reserved in the budget but no longer in use. Pooled pages are given up, left
- *       to the garbage collector, only when a record larger than a page needs their budget and no
- *       other large record can make room ({@link #dropFreePagesFor}), and when the segment closes.
- *   <li><em>Large buffers</em> (records larger than a page, {@link SlabPage#lockedReads}) are read
- *       only under the segment's lock: the page table never hands them to a reader without it. So a
- *       freed one is kept for a later record of about the same size (at most {@value
- *       #MAX_FREE_LARGE}, parked in the budget like pooled pages) or freed at once; pooled ones are
- *       freed at once whenever their budget is wanted for anything else. Churn of large records
- *       never leaves direct memory to the collector.
+ *       taken again, reserved in the budget but no longer in use.
+ *   <li><em>Records larger than a page</em> ({@link SlabPage#lockedReads}) are read only under the
+ *       segment's lock: the page table never hands their memory to a reader without it. A buffer of
+ *       their own is therefore freed at once when the record is freed, or kept for a later record
+ *       at most an eighth smaller (at most {@value #MAX_FREE_LARGE}, parked in the budget like
+ *       pooled pages, and freed at once whenever their budget is wanted for anything else).
  * </ul>
  *
- * <p>So the JVM's direct pool holds what {@link MemoryBudget} reserves, plus only pooled pages
- * given up to make room for large records (and index tables larger than a page replaced by a
- * resize; see {@code Segment}) until the collector runs.
+ * <p>A record larger than a page gets a pooled buffer of about its size, or a fresh one if the
+ * budget has room. Otherwise the budget is held by pooled pages (or is full, and the reclaimer
+ * empties pages into the pool), and pooled pages could become fresh memory of another shape only by
+ * being left to the garbage collector: churn of mixed small and large records did that at every
+ * large write and held hundreds of times the budget. Instead the record is built from those pages
+ * ({@link SlabPage#parts}, read through {@link RecordBytes}), wasting at most the unused end of its
+ * last page. So pooled pages are given up ({@link #dropFreePagesFor}) only for an index table
+ * larger than a page and for a record whose header and key alone exceed a page, and when the
+ * segment closes; otherwise the JVM's direct pool holds exactly what {@link MemoryBudget} reserves.
  *
  * <p>A free chunk has revision 0; its free-list link sits in the expire-at word.
  */
@@ -294,8 +298,8 @@ public final class SlabAllocator {
   /**
    * A buffer of at least {@code capacity} bytes for a record larger than a page: a pooled one at
    * most an eighth larger if there is one, else a fresh one within the budget (pooled ones that do
-   * not fit are freed first if that makes room); null when neither is there. Never drops pooled
-   * pages: whether to do that or evict is the reclaimer's choice.
+   * not fit are freed first if that makes room); null when neither is there. Never gives up pooled
+   * pages.
    */
   private @Nullable UnsafeBuffer takeLarge(int capacity) {
     int index = freeLargeFor(capacity);
