@@ -58,9 +58,6 @@ public final class Segment {
    */
   private static final int LOCKED = -4;
 
-  /** {@link #readLarge} result: the record belongs to another key; probing goes on. */
-  private static final int OTHER_KEY = -5;
-
   private static final int OPTIMISTIC_ATTEMPTS = 2;
 
   final int index;
@@ -191,12 +188,33 @@ public final class Segment {
         break;
       }
     }
+    return readLocked(hash, key, keyOffset, keyLength, destination, destinationOffset, info, now);
+  }
+
+  /**
+   * {@link #read} under the read lock: after the optimistic attempts failed, or at once for a key
+   * whose probe met a record larger than a page. Kept out of {@link #read} so that the hot path
+   * stays small.
+   */
+  private int readLocked(
+      int hash,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable MutableDirectBuffer destination,
+      int destinationOffset,
+      @Nullable RecordInfo info,
+      long now) {
     long stamp = lock.readLock();
     try {
       context.checkOpen();
       int result =
           readUnlocked(
               hash, key, keyOffset, keyLength, destination, destinationOffset, info, now, 0);
+      if (result == LOCKED) {
+        result =
+            readLarge(hash, key, keyOffset, keyLength, destination, destinationOffset, info, now);
+      }
       if (result == RETRY) {
         throw new IllegalStateException("index and records disagree under the read lock");
       }
@@ -228,20 +246,7 @@ public final class Segment {
       if (SegmentIndex.hash(current, slot) == hash) {
         UnsafeBuffer page = context.pageTable.buffer(RecordRefs.pageId(ref));
         if (page == null) {
-          // Gone (a racing writer freed it), or a record larger than a page, which a reader
-          // without the lock is never given (its memory may be freed or split over several
-          // pages). The lookups read heap memory only.
-          if (stamp != 0) {
-            return context.pageTable.lockedReads(RecordRefs.pageId(ref)) ? LOCKED : RETRY;
-          }
-          int result =
-              readLarge(
-                  slot, ref, key, keyOffset, keyLength, destination, destinationOffset, info, now);
-          if (result != OTHER_KEY) {
-            return result;
-          }
-          slot = (slot + 1) & mask;
-          continue;
+          return missingPage(ref);
         }
         int offset = RecordRefs.offset(ref);
         if (!Records.headerFits(page, offset)) {
@@ -275,6 +280,17 @@ public final class Segment {
       slot = (slot + 1) & mask;
     }
     return MISS;
+  }
+
+  /**
+   * What {@link #readUnlocked} returns for a reference whose page the page table does not give it:
+   * {@link #RETRY} when the page is gone (a racing writer freed it), {@link #LOCKED} for a record
+   * larger than a page, which this path never touches (its memory may be freed at once or lie in
+   * several pages) and {@link #readLarge} reads under the lock. Reads heap memory only; a method of
+   * its own so that readUnlocked, the hot path of every get, stays as small as it was.
+   */
+  private int missingPage(long ref) {
+    return context.pageTable.lockedReads(RecordRefs.pageId(ref)) ? LOCKED : RETRY;
   }
 
   private int copyValue(
@@ -323,13 +339,13 @@ public final class Segment {
   }
 
   /**
-   * {@link #readUnlocked} for a record larger than a page, under the read lock: like {@link
-   * #copyValue}, with the value copied from wherever its memory lies. {@link #OTHER_KEY} when the
-   * record at {@code ref} belongs to another key.
+   * {@link #readUnlocked} under the read lock for a key whose probe met a record larger than a
+   * page: probes again and copies the value from wherever its memory lies. The same guards as
+   * without the lock, so an index that disagrees with its records gives {@link #RETRY}, never a
+   * read outside a buffer.
    */
   private int readLarge(
-      int slot,
-      long ref,
+      int hash,
       DirectBuffer key,
       int keyOffset,
       int keyLength,
@@ -337,15 +353,61 @@ public final class Segment {
       int destinationOffset,
       @Nullable RecordInfo info,
       long now) {
-    SlabPage large = context.pageTable.page(RecordRefs.pageId(ref));
-    if (large == null) {
-      return RETRY;
+    UnsafeBuffer current = table;
+    int capacity = SegmentIndex.capacity(current);
+    int mask = capacity - 1;
+    int slot = hash & mask;
+    for (int probes = 0; probes < capacity; probes++) {
+      long ref = SegmentIndex.ref(current, slot);
+      if (ref == RecordRefs.NONE) {
+        return MISS;
+      }
+      if (SegmentIndex.hash(current, slot) == hash) {
+        SlabPage page = context.pageTable.page(RecordRefs.pageId(ref));
+        if (page == null) {
+          return RETRY;
+        }
+        UnsafeBuffer head = page.buffer;
+        int offset = RecordRefs.offset(ref);
+        if (!Records.headerFits(head, offset)) {
+          return RETRY;
+        }
+        int recordKeyLength = Records.keyLength(head, offset);
+        int valueLength = Records.valueLength(head, offset);
+        // The key lies in the first buffer, the value anywhere in the record's memory.
+        if (!Records.fits(head, offset, recordKeyLength, 0)
+            || valueLength < 0
+            || (long) offset + HEADER_LENGTH + recordKeyLength + valueLength
+                > RecordBytes.capacity(page)) {
+          return RETRY;
+        }
+        if (recordKeyLength == keyLength
+            && Records.keyEquals(head, offset, key, keyOffset, keyLength)) {
+          int result =
+              copyLargeValue(
+                  page, offset, keyLength, valueLength, destination, destinationOffset, info, now);
+          if (result >= 0) {
+            counts.increment(slot);
+          }
+          return result;
+        }
+      }
+      slot = (slot + 1) & mask;
     }
-    UnsafeBuffer head = large.buffer;
-    int offset = RecordRefs.offset(ref);
-    if (!Records.keyEquals(head, offset, key, keyOffset, keyLength)) {
-      return OTHER_KEY;
-    }
+    return MISS;
+  }
+
+  /** {@link #copyValue} under the read lock, for a record in any kind of memory. */
+  private static int copyLargeValue(
+      SlabPage page,
+      int offset,
+      int keyLength,
+      int valueLength,
+      @Nullable MutableDirectBuffer destination,
+      int destinationOffset,
+      @Nullable RecordInfo info,
+      long now) {
+    UnsafeBuffer head = page.buffer;
     if (Records.op(head, offset) != RecordOp.PUT.code()) {
       return MISS;
     }
@@ -353,7 +415,6 @@ public final class Segment {
     if (expireAt != 0 && now >= expireAt) {
       return EXPIRED;
     }
-    int valueLength = Records.valueLength(head, offset);
     if (destination != null) {
       if (!destination.isExpandable()
           && (long) destinationOffset + valueLength > destination.capacity()) {
@@ -366,7 +427,7 @@ public final class Segment {
                 + destinationOffset);
       }
       RecordBytes.copyOut(
-          large, offset + HEADER_LENGTH + keyLength, destination, destinationOffset, valueLength);
+          page, offset + HEADER_LENGTH + keyLength, destination, destinationOffset, valueLength);
     }
     if (info != null) {
       info.set(
@@ -376,7 +437,6 @@ public final class Segment {
           expireAt,
           valueLength);
     }
-    counts.increment(slot);
     return valueLength;
   }
 
