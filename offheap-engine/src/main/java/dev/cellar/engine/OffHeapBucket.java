@@ -21,16 +21,20 @@ import org.jspecify.annotations.Nullable;
  * A versioned key-value bucket of byte keys and byte values stored off-heap.
  *
  * <p>Every write gets a bucket-wide revision, strictly increasing. A key keeps its latest {@link
- * BucketConfig#history()} records, markers included. Reads never block writers of other keys and
- * allocate nothing. Every off-heap byte the bucket owns (pages, index tables, journal) is counted
- * in {@link #bytesInUse()}, which never exceeds {@link #maxBytes()}: when the budget is reached the
- * bucket evicts (see {@code SegmentReclaimer}) instead of failing. On the heap, besides small
- * bookkeeping, only markers forgotten ahead of a lagging {@link WatchCursor} are kept, up to {@link
- * BucketConfig#forgottenMarkerBytes()} (see {@link #forgottenMarkerBytes()}).
+ * BucketConfig#history()} records, markers included. Reads allocate nothing. A read of a value up
+ * to a page takes no lock unless writers keep interfering; a value larger than a page is copied
+ * under its segment's read lock (writers of that segment wait for the copy), so that its memory can
+ * be freed the moment it is replaced. Every off-heap byte the bucket owns (pages, index tables,
+ * journal) is counted in {@link #bytesInUse()}, which never exceeds {@link #maxBytes()}: when the
+ * budget is reached the bucket evicts (see {@code SegmentReclaimer}) instead of failing. On the
+ * heap, besides small bookkeeping, only markers forgotten ahead of a lagging {@link WatchCursor}
+ * are kept, up to {@link BucketConfig#forgottenMarkerBytes()} (see {@link
+ * #forgottenMarkerBytes()}).
  *
- * <p>Keys and values are given as (buffer, offset, length). Keys must not be empty. Writes return a
- * {@code long} decoded by {@link WriteOutcome}. Expire-at times are epoch milliseconds of the
- * configured clock, 0 for never; a value is expired when the clock reads its expire-at or later.
+ * <p>Keys and values are given as (buffer, offset, length); the empty key is a key like any other.
+ * Writes return a {@code long} decoded by {@link WriteOutcome}. Expire-at times are epoch
+ * milliseconds of the configured clock, 0 for never; a value is expired when the clock reads its
+ * expire-at or later.
  *
  * <p>Thread-safe. After {@link #close()} every method but {@link #close()}, {@link #isClosed()},
  * {@link #maxBytes()} and {@link #config()} throws {@link IllegalStateException}; closing while
@@ -402,8 +406,10 @@ public final class OffHeapBucket implements AutoCloseable {
   }
 
   /**
-   * Releases all memory to the garbage collector. Idempotent. Calls in progress on other threads
-   * finish or throw {@link IllegalStateException}; none touches freed memory.
+   * Releases all memory: buffers of records larger than a page are freed at once, pages and index
+   * tables (which a racing optimistic reader may still hold) are left to the garbage collector.
+   * Idempotent. Calls in progress on other threads finish or throw {@link IllegalStateException};
+   * none touches freed memory.
    */
   @Override
   public void close() {
@@ -456,8 +462,8 @@ public final class OffHeapBucket implements AutoCloseable {
   /**
    * All off-heap bytes the bucket holds: {@link #bytesInUse()} plus emptied pages kept for reuse.
    * Never more than {@link #maxBytes()}; this is what the JVM's direct buffer pool sees of the
-   * bucket, apart from freed buffers of records or index tables larger than a page, which are left
-   * to the garbage collector.
+   * bucket, apart from index tables larger than a page replaced by a resize (and pooled pages given
+   * up for a record whose key alone is longer than a page), which wait for the garbage collector.
    */
   public long bytesReserved() {
     context.checkOpen();

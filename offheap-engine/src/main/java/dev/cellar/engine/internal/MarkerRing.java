@@ -31,7 +31,7 @@ final class MarkerRing {
     this.segment = segment;
     this.buffer = buffer;
     this.page = new SlabPage(buffer, RING_CLASS, 0, 0, cost);
-    page.id = segment.context.pageTable.register(page, buffer);
+    page.id = segment.context.pageTable.register(page);
   }
 
   /** The page id under which the ring's records are referenced. */

@@ -36,8 +36,8 @@ package dev.cellar.engine.internal;
  * <p>The revision is written last with release semantics and is zeroed first when the record is
  * freed, so a reader that sees the same non-zero revision before and after copying has a record
  * that was neither half-written nor recycled. While a chunk is free its expire-at word links it
- * into its page's free list. The size class is {@link #LARGE_CLASS} for a record that owns a whole
- * buffer.
+ * into its page's free list. The size class is {@link #LARGE_CLASS} for a record larger than the
+ * largest size class.
  */
 public final class RecordDescriptor {
   public static final int REVISION_OFFSET = 0;
@@ -56,7 +56,10 @@ public final class RecordDescriptor {
   public static final int SIZE_CLASS_OFFSET = 46;
   public static final int HEADER_LENGTH = 48;
 
-  /** Size class marker of a record stored in a buffer of its own. */
+  /**
+   * Size class marker of a record that has memory to itself: a whole page, a buffer of its own, or
+   * several pages (see {@code SlabAllocator}).
+   */
   public static final int LARGE_CLASS = 0xFFFF;
 
   private RecordDescriptor() {}

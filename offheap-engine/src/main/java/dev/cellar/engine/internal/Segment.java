@@ -29,10 +29,19 @@ import org.jspecify.annotations.Nullable;
  * write lock for the memory change only; the revision is claimed inside it and stored last with
  * release semantics, the journal is appended and the observer told before the lock is released. An
  * observer's failure is held until the locked section is complete and thrown after the unlock
- * ({@link #unlockWrite}), so it never leaves a mutation half done. Memory is never freed
- * explicitly: a reader holding a stale table or page sees old bytes, never unmapped memory. Readers
- * write nothing off-heap: a page may be reused for another layout between a reader's validation and
- * its next store, so their one write, the access count, goes to {@link AccessCounts} on the heap.
+ * ({@link #unlockWrite}), so it never leaves a mutation half done. Readers write nothing off-heap:
+ * a page may be reused for another layout between a reader's validation and its next store, so
+ * their one write, the access count, goes to {@link AccessCounts} on the heap.
+ *
+ * <p><b>Memory an optimistic reader may hold.</b> Pages and index tables are never freed explicitly
+ * while the bucket is open (they are pooled, or left to the garbage collector): a reader holding a
+ * stale table or page sees old bytes, never freed memory. A record larger than a page is different:
+ * the page table never gives its memory to a reader without the lock ({@link PageTable#buffer} is
+ * null for it), so such a reader sees that the page exists ({@link PageTable#lockedReads}, a heap
+ * read) and reads it under the read lock at once ({@link #LOCKED}). That costs nothing measurable
+ * next to copying more than a page, leaves the path of smaller records as it was, and lets the
+ * allocator free the record's buffer the moment the record is freed, under the write lock, or build
+ * the record from several pooled pages ({@link RecordBytes}).
  */
 public final class Segment {
   /** {@link #read} result: no live value. */
@@ -42,6 +51,13 @@ public final class Segment {
   public static final int EXPIRED = -2;
 
   private static final int RETRY = -3;
+
+  /**
+   * Optimistic result: the record lies in a buffer that only a reader holding the lock may touch (a
+   * record larger than a page, see {@link SlabPage#lockedReads}); read it under the lock at once.
+   */
+  private static final int LOCKED = -4;
+
   private static final int OPTIMISTIC_ATTEMPTS = 2;
 
   final int index;
@@ -164,16 +180,41 @@ public final class Segment {
         }
         continue;
       }
-      if (result != RETRY && lock.validate(stamp)) {
+      // MISS, EXPIRED and lengths are all above RETRY; the test costs what != RETRY did.
+      if (result > RETRY && lock.validate(stamp)) {
         return result;
       }
+      if (result == LOCKED) {
+        break;
+      }
     }
+    return readLocked(hash, key, keyOffset, keyLength, destination, destinationOffset, info, now);
+  }
+
+  /**
+   * {@link #read} under the read lock: after the optimistic attempts failed, or at once for a key
+   * whose probe met a record larger than a page. Kept out of {@link #read} so that the hot path
+   * stays small.
+   */
+  private int readLocked(
+      int hash,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable MutableDirectBuffer destination,
+      int destinationOffset,
+      @Nullable RecordInfo info,
+      long now) {
     long stamp = lock.readLock();
     try {
       context.checkOpen();
       int result =
           readUnlocked(
               hash, key, keyOffset, keyLength, destination, destinationOffset, info, now, 0);
+      if (result == LOCKED) {
+        result =
+            readLarge(hash, key, keyOffset, keyLength, destination, destinationOffset, info, now);
+      }
       if (result == RETRY) {
         throw new IllegalStateException("index and records disagree under the read lock");
       }
@@ -205,7 +246,7 @@ public final class Segment {
       if (SegmentIndex.hash(current, slot) == hash) {
         UnsafeBuffer page = context.pageTable.buffer(RecordRefs.pageId(ref));
         if (page == null) {
-          return RETRY;
+          return missingPage(ref);
         }
         int offset = RecordRefs.offset(ref);
         if (!Records.headerFits(page, offset)) {
@@ -239,6 +280,17 @@ public final class Segment {
       slot = (slot + 1) & mask;
     }
     return MISS;
+  }
+
+  /**
+   * What {@link #readUnlocked} returns for a reference whose page the page table does not give it:
+   * {@link #RETRY} when the page is gone (a racing writer freed it), {@link #LOCKED} for a record
+   * larger than a page, which this path never touches (its memory may be freed at once or lie in
+   * several pages) and {@link #readLarge} reads under the lock. Reads heap memory only; a method of
+   * its own so that readUnlocked, the hot path of every get, stays as small as it was.
+   */
+  private int missingPage(long ref) {
+    return context.pageTable.lockedReads(RecordRefs.pageId(ref)) ? LOCKED : RETRY;
   }
 
   private int copyValue(
@@ -280,6 +332,108 @@ public final class Segment {
           Records.revision(page, offset),
           RecordOp.PUT,
           page.getLong(offset + WRITE_TIME_OFFSET),
+          expireAt,
+          valueLength);
+    }
+    return valueLength;
+  }
+
+  /**
+   * {@link #readUnlocked} under the read lock for a key whose probe met a record larger than a
+   * page: probes again and copies the value from wherever its memory lies. The same guards as
+   * without the lock, so an index that disagrees with its records gives {@link #RETRY}, never a
+   * read outside a buffer.
+   */
+  private int readLarge(
+      int hash,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable MutableDirectBuffer destination,
+      int destinationOffset,
+      @Nullable RecordInfo info,
+      long now) {
+    UnsafeBuffer current = table;
+    int capacity = SegmentIndex.capacity(current);
+    int mask = capacity - 1;
+    int slot = hash & mask;
+    for (int probes = 0; probes < capacity; probes++) {
+      long ref = SegmentIndex.ref(current, slot);
+      if (ref == RecordRefs.NONE) {
+        return MISS;
+      }
+      if (SegmentIndex.hash(current, slot) == hash) {
+        SlabPage page = context.pageTable.page(RecordRefs.pageId(ref));
+        if (page == null) {
+          return RETRY;
+        }
+        UnsafeBuffer head = page.buffer;
+        int offset = RecordRefs.offset(ref);
+        if (!Records.headerFits(head, offset)) {
+          return RETRY;
+        }
+        int recordKeyLength = Records.keyLength(head, offset);
+        int valueLength = Records.valueLength(head, offset);
+        // The key lies in the first buffer, the value anywhere in the record's memory.
+        if (!Records.fits(head, offset, recordKeyLength, 0)
+            || valueLength < 0
+            || (long) offset + HEADER_LENGTH + recordKeyLength + valueLength
+                > RecordBytes.capacity(page)) {
+          return RETRY;
+        }
+        if (recordKeyLength == keyLength
+            && Records.keyEquals(head, offset, key, keyOffset, keyLength)) {
+          int result =
+              copyLargeValue(
+                  page, offset, keyLength, valueLength, destination, destinationOffset, info, now);
+          if (result >= 0) {
+            counts.increment(slot);
+          }
+          return result;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    return MISS;
+  }
+
+  /** {@link #copyValue} under the read lock, for a record in any kind of memory. */
+  private static int copyLargeValue(
+      SlabPage page,
+      int offset,
+      int keyLength,
+      int valueLength,
+      @Nullable MutableDirectBuffer destination,
+      int destinationOffset,
+      @Nullable RecordInfo info,
+      long now) {
+    UnsafeBuffer head = page.buffer;
+    if (Records.op(head, offset) != RecordOp.PUT.code()) {
+      return MISS;
+    }
+    long expireAt = Records.expireAt(head, offset);
+    if (expireAt != 0 && now >= expireAt) {
+      return EXPIRED;
+    }
+    if (destination != null) {
+      if (!destination.isExpandable()
+          && (long) destinationOffset + valueLength > destination.capacity()) {
+        throw new IllegalArgumentException(
+            "destination holds "
+                + destination.capacity()
+                + " bytes; the value needs "
+                + valueLength
+                + " at offset "
+                + destinationOffset);
+      }
+      RecordBytes.copyOut(
+          page, offset + HEADER_LENGTH + keyLength, destination, destinationOffset, valueLength);
+    }
+    if (info != null) {
+      info.set(
+          Records.revision(head, offset),
+          RecordOp.PUT,
+          head.getLong(offset + WRITE_TIME_OFFSET),
           expireAt,
           valueLength);
     }
@@ -380,30 +534,48 @@ public final class Segment {
         Thread.onSpinWait();
         continue;
       }
+      int result;
       try {
-        int result = resolveUnlocked(ref, revision, out);
-        if (lock.validate(stamp) && result != RETRY) {
+        result = resolveUnlocked(ref, revision, out, false);
+        if (lock.validate(stamp) && result != RETRY && result != LOCKED) {
           return result > 0;
         }
       } catch (IndexOutOfBoundsException | NullPointerException e) {
         if (lock.validate(stamp)) {
           throw e;
         }
+        continue;
+      }
+      if (result == LOCKED) {
+        break;
       }
     }
     long stamp = lock.readLock();
     try {
       context.checkOpen();
-      return resolveUnlocked(ref, revision, out) > 0;
+      return resolveUnlocked(ref, revision, out, true) > 0;
     } finally {
       lock.unlockRead(stamp);
     }
   }
 
-  private int resolveUnlocked(long ref, long revision, MutableDirectBuffer out) {
-    UnsafeBuffer page = context.pageTable.buffer(RecordRefs.pageId(ref));
+  /**
+   * Copies the record at {@code ref} if it has {@code revision}: 1 if it did, 0 if the record is
+   * gone, {@link #RETRY} or, without the lock ({@code locked} false), {@link #LOCKED}.
+   */
+  private int resolveUnlocked(long ref, long revision, MutableDirectBuffer out, boolean locked) {
+    int pageId = RecordRefs.pageId(ref);
+    UnsafeBuffer page = context.pageTable.buffer(pageId);
+    if (page == null) {
+      // As in readUnlocked: a record larger than a page is read only under the lock.
+      if (!locked) {
+        return context.pageTable.lockedReads(pageId) ? LOCKED : 0;
+      }
+      SlabPage large = context.pageTable.page(pageId);
+      return large == null ? 0 : resolveLarge(large, RecordRefs.offset(ref), revision, out);
+    }
     int offset = RecordRefs.offset(ref);
-    if (page == null || !Records.headerFits(page, offset)) {
+    if (!Records.headerFits(page, offset)) {
       return 0;
     }
     if (page.getLongVolatile(offset + REVISION_OFFSET) != revision) {
@@ -415,6 +587,21 @@ public final class Segment {
       return RETRY;
     }
     out.putBytes(0, page, offset, HEADER_LENGTH + keyLength + valueLength);
+    return 1;
+  }
+
+  /** {@link #resolveUnlocked} for a page that only a reader holding the lock reaches. */
+  private static int resolveLarge(
+      SlabPage page, int offset, long revision, MutableDirectBuffer out) {
+    if (!Records.headerFits(page.buffer, offset)
+        || Records.revision(page.buffer, offset) != revision) {
+      return 0;
+    }
+    int length = Records.length(page.buffer, offset);
+    if ((long) offset + length > RecordBytes.capacity(page)) {
+      return RETRY;
+    }
+    RecordBytes.copyOut(page, offset, out, 0, length);
     return 1;
   }
 
@@ -583,7 +770,10 @@ public final class Segment {
    * {@link #freeUnwritten}. Caller holds the write lock.
    */
   long allocateRecord(int keyLength, int valueLength, long head) {
-    return reclaimer.allocate(RecordDescriptor.recordLength(keyLength, valueLength), head);
+    return reclaimer.allocate(
+        RecordDescriptor.recordLength(keyLength, valueLength),
+        RecordDescriptor.recordLength(keyLength, 0),
+        head);
   }
 
   /** Frees a chunk from {@link #allocateRecord} that was never written. Caller holds the lock. */
@@ -613,7 +803,8 @@ public final class Segment {
       long expireAt,
       long head,
       long now) {
-    UnsafeBuffer page = bufferOf(ref);
+    SlabPage slab = allocator.pageOf(ref);
+    UnsafeBuffer page = slab.buffer;
     int offset = RecordRefs.offset(ref);
     Records.writeHeader(
         page,
@@ -625,10 +816,10 @@ public final class Segment {
         keyLength,
         valueLength,
         op.code(),
-        allocator.pageOf(ref).sizeClass);
-    page.putBytes(offset + HEADER_LENGTH, key, keyOffset, keyLength);
+        slab.sizeClass);
+    RecordBytes.copyIn(slab, offset + HEADER_LENGTH, key, keyOffset, keyLength);
     if (value != null && valueLength > 0) {
-      page.putBytes(offset + HEADER_LENGTH + keyLength, value, valueOffset, valueLength);
+      RecordBytes.copyIn(slab, offset + HEADER_LENGTH + keyLength, value, valueOffset, valueLength);
     }
     page.putLongRelease(offset + REVISION_OFFSET, revision);
 
@@ -667,11 +858,9 @@ public final class Segment {
     MutationObserver observer = context.observer;
     if (observer != MutationObserver.NONE) {
       @Nullable RecordView previous =
-          previousRef == RecordRefs.NONE
-              ? null
-              : previousView.wrap(bufferOf(previousRef), RecordRefs.offset(previousRef));
+          previousRef == RecordRefs.NONE ? null : wrapRecord(previousView, previousRef);
       try {
-        observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+        observer.onMutation(previous, wrapRecord(recordView, ref));
       } catch (Throwable failure) {
         observerFailed(failure, revision);
       } finally {
@@ -687,7 +876,7 @@ public final class Segment {
     if (observer != MutationObserver.NONE) {
       @Nullable RecordView previous = hadCopy ? previousView.wrap(observerCopy, 0) : null;
       try {
-        observer.onMutation(previous, recordView.wrap(bufferOf(ref), RecordRefs.offset(ref)));
+        observer.onMutation(previous, wrapRecord(recordView, ref));
       } catch (Throwable failure) {
         observerFailed(failure, revision);
       } finally {
@@ -769,6 +958,21 @@ public final class Segment {
   private void releaseViews() {
     previousView.clear();
     recordView.clear();
+  }
+
+  /**
+   * Points {@code view} at the record at {@code ref} for the observer: in place, or, for a record
+   * built from several pages, at a heap copy (a view needs the record in one buffer).
+   */
+  private RecordView wrapRecord(RecordView view, long ref) {
+    SlabPage page = allocator.pageOf(ref);
+    int offset = RecordRefs.offset(ref);
+    if (page.parts == null) {
+      return view.wrap(page.buffer, offset);
+    }
+    UnsafeBuffer copy = new UnsafeBuffer(new byte[Records.length(page.buffer, offset)]);
+    RecordBytes.copyOut(page, offset, copy, 0, copy.capacity());
+    return view.wrap(copy, 0);
   }
 
   /** Copies the record at {@code ref} for the observer before it is rewritten in place. */
@@ -1041,7 +1245,8 @@ public final class Segment {
    * A zeroed table of {@code slots}, charged to the budget; null if it does not fit. The initial
    * size reuses the segment's initial table; anything up to a page lives in a pooled page, so that
    * resizing recycles memory instead of leaving it to the garbage collector; only a table larger
-   * than a page gets a buffer of its own.
+   * than a page gets a buffer of its own, which, since optimistic readers read tables, is left to
+   * the collector when a resize replaces it.
    */
   private @Nullable UnsafeBuffer newTable(int slots) {
     int length = slots * IndexDescriptor.SLOT_LENGTH;
@@ -1062,7 +1267,7 @@ public final class Segment {
       return new UnsafeBuffer(page, 0, length);
     }
     long cost = DirectMemory.cost(length);
-    if (!budget.tryReserve(cost)) {
+    if (!allocator.reserve(cost)) {
       return null;
     }
     UnsafeBuffer buffer = DirectMemory.allocate(length);
@@ -1095,9 +1300,9 @@ public final class Segment {
 
   // ---------------------------------------------------------------- record access
 
-  /** The page of {@code ref}; under the lock it must exist. */
+  /** The page of {@code ref}, large or not. Caller holds the lock, so the page must exist. */
   UnsafeBuffer bufferOf(long ref) {
-    UnsafeBuffer page = context.pageTable.buffer(RecordRefs.pageId(ref));
+    UnsafeBuffer page = context.pageTable.lockedBuffer(RecordRefs.pageId(ref));
     if (page == null) {
       throw new IllegalStateException("reference " + Long.toHexString(ref) + " names no page");
     }
@@ -1133,11 +1338,20 @@ public final class Segment {
   }
 
   int copyRecord(long ref, MutableDirectBuffer out, int position) {
-    UnsafeBuffer page = bufferOf(ref);
+    SlabPage page = slabOf(ref);
     int offset = RecordRefs.offset(ref);
-    int length = Records.length(page, offset);
-    out.putBytes(position, page, offset, length);
+    int length = Records.length(page.buffer, offset);
+    RecordBytes.copyOut(page, offset, out, position, length);
     return length;
+  }
+
+  /** The page (a slab page, a large record's or the marker ring's) of {@code ref}; under a lock. */
+  private SlabPage slabOf(long ref) {
+    SlabPage page = context.pageTable.page(RecordRefs.pageId(ref));
+    if (page == null) {
+      throw new IllegalStateException("reference " + Long.toHexString(ref) + " names no page");
+    }
+    return page;
   }
 
   UnsafeBuffer table() {

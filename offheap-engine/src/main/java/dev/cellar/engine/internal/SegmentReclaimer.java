@@ -43,14 +43,17 @@ final class SegmentReclaimer {
     this.handChunk = new int[classes];
   }
 
-  /** A chunk for {@code length} bytes, evicting as needed; never evicts {@code protectedHead}. */
-  long allocate(long length, long protectedHead) {
+  /**
+   * A chunk for a record of {@code length} bytes whose first {@code headLength} (header and key)
+   * lie in one piece of memory, evicting as needed; never evicts {@code protectedHead}.
+   */
+  long allocate(long length, long headLength, long protectedHead) {
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      long ref = allocator.allocate(length);
+      long ref = allocator.allocate(length, headLength);
       if (ref != RecordRefs.NONE) {
         return ref;
       }
-      if (!reclaimFor(length, protectedHead)) {
+      if (!reclaimFor(length, headLength, protectedHead)) {
         break;
       }
     }
@@ -62,10 +65,15 @@ final class SegmentReclaimer {
             + " bytes");
   }
 
-  /** Reserves {@code bytes} of fresh memory, emptying pages as needed; false if impossible. */
+  /**
+   * Reserves {@code bytes} of fresh memory, emptying pages as needed; false if impossible. Used for
+   * an index table larger than a page, the one thing besides a record with a key longer than a page
+   * that needs memory of another shape than pooled pages: those are given up to the garbage
+   * collector to make the room ({@link SlabAllocator#dropFreePagesFor}).
+   */
   boolean reserve(long bytes) {
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      if (segment.budget.tryReserve(bytes)) {
+      if (allocator.reserve(bytes)) {
         return true;
       }
       if (allocator.freePageCount() > 0) {
@@ -92,11 +100,18 @@ final class SegmentReclaimer {
     return false;
   }
 
-  private boolean reclaimFor(long length, long protectedHead) {
+  private boolean reclaimFor(long length, long headLength, long protectedHead) {
     int sizeClass = allocator.classes().classOf(length);
     if (sizeClass >= 0
         && !allocator.pagesOf(sizeClass).isEmpty()
         && sweepClass(sizeClass, length, protectedHead)) {
+      return true;
+    }
+    if (headLength > allocator.pageSize() && allocator.freePageCount() > 0) {
+      // Only a buffer of its own can hold a record whose header and key exceed a page, and pooled
+      // pages cannot become one: they go to the garbage collector. Any other record larger than a
+      // page is built from pooled pages when it must, so emptied pages serve it directly.
+      allocator.dropFreePagesFor(allocator.freshCost(length));
       return true;
     }
     return evictPage(protectedHead);

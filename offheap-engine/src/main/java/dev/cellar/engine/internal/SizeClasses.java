@@ -5,10 +5,10 @@ import java.util.Arrays;
 /**
  * The chunk sizes of the slab allocator: eight classes per power of two (fewer below 128 bytes,
  * where the step is 16), multiples of 16 bytes, from {@link #MIN_CHUNK} up to a quarter of a page.
- * A record larger than the largest class gets a buffer of its own. Internal waste is under an
- * eighth of a chunk: with four classes per power of two a 1 KiB value under a short key (a
- * 1,093-byte record) took a 1,280-byte chunk, 17 % of its memory; eight make it 1,152. More classes
- * cost more partly filled pages only for sizes a bucket actually holds.
+ * A record larger than the largest class gets memory of its own (see {@link SlabAllocator}).
+ * Internal waste is under an eighth of a chunk: with four classes per power of two a 1 KiB value
+ * under a short key (a 1,093-byte record) took a 1,280-byte chunk, 17 % of its memory; eight make
+ * it 1,152. More classes cost more partly filled pages only for sizes a bucket actually holds.
  */
 public final class SizeClasses {
   /** The smallest chunk: a header and a short key. */

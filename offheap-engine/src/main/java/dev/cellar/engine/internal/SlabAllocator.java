@@ -12,13 +12,35 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One segment's allocator: chunks of fixed size classes carved from pages, and a buffer of its own
- * for each record larger than the largest class (a whole page when it fits in one). Records never
- * move. A page whose last chunk is freed is zeroed and kept in the segment's free-page pool for the
- * next page of any class: it stays reserved in the budget but no longer counts as in use, and no
- * direct memory is ever left for the garbage collector to find, so the JVM's direct pool stays
- * within the budget however the load churns. Only a record larger than a page gets a buffer of its
- * own that is dropped when freed. Used only under the segment's write lock.
+ * One segment's allocator: chunks of fixed size classes carved from pages; a whole page for a
+ * record larger than the largest class that fits in one; and for a record larger than a page, a
+ * buffer of its own or, when none can be had, several pages. Records never move. Used only under
+ * the segment's write lock.
+ *
+ * <p><b>Where freed memory goes.</b> Two kinds of memory, because readers without the lock may hold
+ * a stale reference to one kind and never to the other:
+ *
+ * <ul>
+ *   <li><em>Pages</em> (chunked pages, whole-page records, index tables up to a page) are read by
+ *       optimistic readers, who may still be copying from one after it was freed. So a page is
+ *       never freed explicitly: emptied, it is kept in the segment's free-page pool, zeroed when
+ *       taken again, reserved in the budget but no longer in use.
+ *   <li><em>Records larger than a page</em> ({@link SlabPage#lockedReads}) are read only under the
+ *       segment's lock: the page table never hands their memory to a reader without it. A buffer of
+ *       their own is therefore freed at once when the record is freed, or kept for a later record
+ *       at most an eighth smaller (at most {@value #MAX_FREE_LARGE}, parked in the budget like
+ *       pooled pages, and freed at once whenever their budget is wanted for anything else).
+ * </ul>
+ *
+ * <p>A record larger than a page gets a pooled buffer of about its size, or a fresh one if the
+ * budget has room. Otherwise the budget is held by pooled pages (or is full, and the reclaimer
+ * empties pages into the pool), and pooled pages could become fresh memory of another shape only by
+ * being left to the garbage collector: churn of mixed small and large records did that at every
+ * large write and held hundreds of times the budget. Instead the record is built from those pages
+ * ({@link SlabPage#parts}, read through {@link RecordBytes}), wasting at most the unused end of its
+ * last page. So pooled pages are given up ({@link #dropFreePagesFor}) only for an index table
+ * larger than a page and for a record whose header and key alone exceed a page, and when the
+ * segment closes; otherwise the JVM's direct pool holds exactly what {@link MemoryBudget} reserves.
  *
  * <p>A free chunk has revision 0; its free-list link sits in the expire-at word.
  */
@@ -31,8 +53,20 @@ public final class SlabAllocator {
   private final List<List<SlabPage>> partialByClass;
   private final List<SlabPage> allPages = new ArrayList<>();
 
+  /** Large buffers kept for reuse, at most this many. */
+  static final int MAX_FREE_LARGE = 4;
+
   /** Emptied pages kept for reuse, so that churn never leaves direct memory to the collector. */
   private final ArrayDeque<UnsafeBuffer> freePages = new ArrayDeque<>();
+
+  /**
+   * Freed large buffers kept for a record of about the same size, oldest first. Never seen by a
+   * reader without the lock, so each can be freed at once when its budget is wanted.
+   */
+  private final ArrayList<UnsafeBuffer> freeLarge = new ArrayList<>(MAX_FREE_LARGE);
+
+  /** Budget bytes parked in {@link #freeLarge}. */
+  private long freeLargeCost;
 
   /** An allocator over pages of {@code pageSize} bytes within {@code budget}. */
   public SlabAllocator(PageTable pageTable, MemoryBudget budget, int pageSize) {
@@ -61,13 +95,25 @@ public final class SlabAllocator {
   }
 
   /**
-   * A chunk for {@code length} bytes, taking a new page or buffer if the budget allows; 0 when
-   * nothing is free and the budget (or the JVM's direct memory) is exhausted.
+   * A chunk for {@code length} bytes in one piece of memory, taking a new page or buffer if the
+   * budget allows; 0 when nothing is free and the budget (or the JVM's direct memory) is exhausted.
    */
   public long allocate(long length) {
+    return allocate(length, length);
+  }
+
+  /**
+   * A chunk for a record of {@code length} bytes whose first {@code headLength} bytes (its header
+   * and key) must lie in one piece of memory; 0 as for {@link #allocate(long)}. A record larger
+   * than a page gets a buffer of its own if a pooled one fits or the budget has fresh room;
+   * otherwise, if its head fits a page, it is built from pooled (and fresh) pages ({@link
+   * SlabPage#parts}), so that pooled pages never have to be given up to the garbage collector for
+   * it.
+   */
+  public long allocate(long length, long headLength) {
     int sizeClass = classes.classOf(length);
     if (sizeClass < 0) {
-      return allocateLarge(length);
+      return allocateLarge(length, headLength);
     }
     long ref = allocateFromPartial(sizeClass, -1);
     if (ref != RecordRefs.NONE) {
@@ -93,7 +139,10 @@ public final class SlabAllocator {
         }
       }
     }
-    return (length <= pageSize && !freePages.isEmpty()) || budget.fits(freshCost(length));
+    if (length <= pageSize) {
+      return !freePages.isEmpty() || fitsFresh(freshCost(length));
+    }
+    return freeLargeFor(largeCapacity(length)) >= 0 || fitsFresh(freshCost(length));
   }
 
   /** Frees the record at {@code ref}: zeroes its revision first, then recycles the chunk. */
@@ -180,13 +229,13 @@ public final class SlabAllocator {
 
   private @Nullable SlabPage newPage(int sizeClass) {
     long cost = DirectMemory.cost(pageSize);
-    UnsafeBuffer buffer = takePage(cost);
+    UnsafeBuffer buffer = takePage(cost, true);
     if (buffer == null) {
       return null;
     }
     int chunkSize = classes.size(sizeClass);
     SlabPage page = new SlabPage(buffer, sizeClass, chunkSize, pageSize / chunkSize, cost);
-    addPage(page, buffer);
+    addPage(page);
     page.classIndex = pagesByClass.get(sizeClass).size();
     pagesByClass.get(sizeClass).add(page);
     page.inPartialList = true;
@@ -194,47 +243,155 @@ public final class SlabAllocator {
     return page;
   }
 
-  private long allocateLarge(long length) {
-    boolean fitsAPage = length <= pageSize;
-    int capacity = fitsAPage ? pageSize : largeCapacity(length);
-    long cost = DirectMemory.cost(capacity);
-    UnsafeBuffer buffer;
-    if (fitsAPage) {
-      buffer = takePage(cost);
-    } else {
-      dropFreePagesFor(cost);
-      if (!budget.tryReserve(cost)) {
-        return RecordRefs.NONE;
-      }
-      buffer = DirectMemory.allocate(capacity);
+  private long allocateLarge(long length, long headLength) {
+    if (length <= pageSize) {
+      UnsafeBuffer buffer = takePage(pageCost(), true);
       if (buffer == null) {
-        budget.release(cost);
-        budget.capAtCurrentUse();
         return RecordRefs.NONE;
       }
+      return registerLarge(new SlabPage(buffer, LARGE_CLASS, pageSize, 1, pageCost()));
     }
-    if (buffer == null) {
+    UnsafeBuffer own = takeLarge(largeCapacity(length));
+    if (own != null) {
+      int capacity = own.capacity();
+      return registerLarge(
+          new SlabPage(own, LARGE_CLASS, capacity, 1, DirectMemory.cost(capacity), true, null));
+    }
+    return headLength <= pageSize ? allocateParts(length) : RecordRefs.NONE;
+  }
+
+  /**
+   * A record of {@code length} bytes (more than a page) in as many pages as it needs, pooled ones
+   * first, then fresh ones within the budget; 0 when they are not all there. The pages are not
+   * zeroed: the record is written over them before anyone can reach it, and no reader follows a
+   * reference into the bytes beyond its end.
+   */
+  private long allocateParts(long length) {
+    int count = (int) ((length + pageSize - 1) / pageSize);
+    long fresh = count - (long) freePages.size();
+    if (fresh > 0 && !fitsFresh(fresh * pageCost())) {
       return RecordRefs.NONE;
     }
-    SlabPage page = new SlabPage(buffer, LARGE_CLASS, capacity, 1, cost);
-    addPage(page, buffer);
+    UnsafeBuffer[] parts = new UnsafeBuffer[count];
+    for (int i = 0; i < count; i++) {
+      UnsafeBuffer part = takePage(pageCost(), false);
+      if (part == null) {
+        // The JVM's direct memory ran out below the budget: put back what was taken.
+        for (int j = 0; j < i; j++) {
+          returnPage(parts[j]);
+        }
+        return RecordRefs.NONE;
+      }
+      parts[i] = part;
+    }
+    return registerLarge(
+        new SlabPage(parts[0], LARGE_CLASS, count * pageSize, 1, count * pageCost(), true, parts));
+  }
+
+  private long registerLarge(SlabPage page) {
+    addPage(page);
     page.bumped = 1;
     page.used = 1;
     return RecordRefs.of(page.id, 0);
   }
 
   /**
-   * A zeroed page of {@code pageSize} bytes: a pooled one if there is one (zeroed so no stale
-   * reference can find a record it no longer holds), else a fresh one within the budget.
+   * A buffer of at least {@code capacity} bytes for a record larger than a page: a pooled one at
+   * most an eighth larger if there is one, else a fresh one within the budget (pooled ones that do
+   * not fit are freed first if that makes room); null when neither is there. Never gives up pooled
+   * pages.
    */
-  private @Nullable UnsafeBuffer takePage(long cost) {
-    UnsafeBuffer pooled = freePages.pollLast();
-    if (pooled != null) {
-      pooled.setMemory(0, pooled.capacity(), (byte) 0);
+  private @Nullable UnsafeBuffer takeLarge(int capacity) {
+    int index = freeLargeFor(capacity);
+    if (index >= 0) {
+      UnsafeBuffer pooled = freeLarge.remove(index);
+      long cost = DirectMemory.cost(pooled.capacity());
+      freeLargeCost -= cost;
       budget.unpark(cost);
       return pooled;
     }
-    if (!budget.tryReserve(cost)) {
+    long cost = DirectMemory.cost(capacity);
+    if (!reserveFresh(cost)) {
+      return null;
+    }
+    UnsafeBuffer buffer = DirectMemory.allocate(capacity);
+    if (buffer == null) {
+      budget.release(cost);
+      budget.capAtCurrentUse();
+    }
+    return buffer;
+  }
+
+  /**
+   * The index in {@link #freeLarge} of the smallest buffer that holds {@code capacity} bytes and
+   * wastes at most an eighth of them, or -1.
+   */
+  private int freeLargeFor(int capacity) {
+    long most = capacity + (long) capacity / 8;
+    int best = -1;
+    for (int i = 0; i < freeLarge.size(); i++) {
+      int size = freeLarge.get(i).capacity();
+      if (size >= capacity && size <= most && (best < 0 || size < freeLarge.get(best).capacity())) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** Frees the oldest pooled large buffer at once and gives its budget back. */
+  private void freeOldestLarge() {
+    UnsafeBuffer buffer = freeLarge.remove(0);
+    long cost = DirectMemory.cost(buffer.capacity());
+    freeLargeCost -= cost;
+    budget.releaseParked(cost);
+    DirectMemory.free(buffer);
+  }
+
+  /**
+   * True when {@code cost} fresh bytes fit the budget once the pooled large buffers, which can be
+   * freed at once, are given back.
+   */
+  private boolean fitsFresh(long cost) {
+    return budget.fits(cost - freeLargeCost);
+  }
+
+  /**
+   * Reserves {@code cost} fresh bytes, freeing pooled large buffers as needed; false, freeing
+   * nothing, when even that would not make room.
+   */
+  private boolean reserveFresh(long cost) {
+    if (!fitsFresh(cost)) {
+      return false;
+    }
+    while (!budget.tryReserve(cost)) {
+      freeOldestLarge();
+    }
+    return true;
+  }
+
+  /**
+   * Reserves {@code cost} bytes for memory the caller allocates itself (an index table larger than
+   * a page), freeing pooled large buffers as needed; false when that does not make room.
+   */
+  public boolean reserve(long cost) {
+    return reserveFresh(cost);
+  }
+
+  /**
+   * A page of {@code pageSize} bytes: a pooled one if there is one (zeroed when {@code zero}, so no
+   * stale reference can find a record it no longer holds), else a fresh, zeroed one within the
+   * budget.
+   */
+  private @Nullable UnsafeBuffer takePage(long cost, boolean zero) {
+    UnsafeBuffer pooled = freePages.pollLast();
+    if (pooled != null) {
+      if (zero) {
+        pooled.setMemory(0, pooled.capacity(), (byte) 0);
+      }
+      budget.unpark(cost);
+      return pooled;
+    }
+    if (!reserveFresh(cost)) {
       return null;
     }
     UnsafeBuffer buffer = DirectMemory.allocate(pageSize);
@@ -246,10 +403,18 @@ public final class SlabAllocator {
   }
 
   /**
-   * Gives pooled pages back until {@code cost} fresh bytes fit: only a record larger than a page
-   * needs memory of another shape, and only then is memory left to the garbage collector.
+   * Gives pooled memory back until {@code cost} fresh bytes fit: pooled large buffers first, freed
+   * at once, then pooled pages. A pooled page may still be read by an optimistic reader that took
+   * it before it was freed (a record page or an index table), so it cannot be freed explicitly: it
+   * is left to the garbage collector, and the JVM holds its memory beyond the budget until the
+   * collector runs. Records never need this (one larger than a page is built from pages when it
+   * cannot have a buffer of its own), except one whose header and key alone exceed a page; an index
+   * table larger than a page does (see {@code SegmentReclaimer#reserve}).
    */
   void dropFreePagesFor(long cost) {
+    while (!freeLarge.isEmpty() && !budget.fits(cost)) {
+      freeOldestLarge();
+    }
     long pageCost = DirectMemory.cost(pageSize);
     while (!freePages.isEmpty() && !budget.fits(cost)) {
       freePages.pollLast();
@@ -272,12 +437,12 @@ public final class SlabAllocator {
    * there. Give it back with {@link #returnPage}.
    */
   public @Nullable UnsafeBuffer takeWholePage() {
-    return takePage(pageCost());
+    return takePage(pageCost(), true);
   }
 
   /** True when a whole page can be had without evicting. */
   public boolean canTakeWholePage() {
-    return !freePages.isEmpty() || budget.fits(pageCost());
+    return !freePages.isEmpty() || fitsFresh(pageCost());
   }
 
   /** Puts a page taken with {@link #takeWholePage} back into the pool. */
@@ -291,8 +456,19 @@ public final class SlabAllocator {
     return freePages.size();
   }
 
-  /** Drops the pool; the segment is closing. */
+  /** Pooled large buffers, for the figures. */
+  int freeLargeCount() {
+    return freeLarge.size();
+  }
+
+  /**
+   * Drops the pools; the segment is closing. Pooled large buffers are freed at once; pooled pages
+   * are left to the garbage collector, since a reader racing the close may still hold one.
+   */
   public void dropFreePages() {
+    while (!freeLarge.isEmpty()) {
+      freeOldestLarge();
+    }
     long pageCost = DirectMemory.cost(pageSize);
     while (freePages.pollLast() != null) {
       budget.releaseParked(pageCost);
@@ -303,8 +479,8 @@ public final class SlabAllocator {
     return (int) BitUtil.align(length, 64);
   }
 
-  private void addPage(SlabPage page, UnsafeBuffer buffer) {
-    page.id = pageTable.register(page, buffer);
+  private void addPage(SlabPage page) {
+    page.id = pageTable.register(page);
     page.allIndex = allPages.size();
     allPages.add(page);
   }
@@ -322,12 +498,29 @@ public final class SlabAllocator {
       partialByClass.get(page.sizeClass).remove(page);
     }
     pageTable.release(page.id);
-    if (page.buffer.capacity() == pageSize) {
-      freePages.addLast(page.buffer);
-      budget.park(page.cost);
+    UnsafeBuffer[] parts = page.parts;
+    if (parts != null) {
+      for (UnsafeBuffer part : parts) {
+        returnPage(part);
+      }
+    } else if (page.lockedReads) {
+      releaseLarge(page.buffer, page.cost);
     } else {
-      budget.release(page.cost);
+      returnPage(page.buffer);
     }
+  }
+
+  /**
+   * Keeps a freed large buffer for reuse, or frees it at once. No reader without the lock ever held
+   * it, and the caller holds the write lock, so no one else can be reading it.
+   */
+  private void releaseLarge(UnsafeBuffer buffer, long cost) {
+    if (freeLarge.size() == MAX_FREE_LARGE) {
+      freeOldestLarge();
+    }
+    freeLarge.add(buffer);
+    freeLargeCost += cost;
+    budget.park(cost);
   }
 
   private static void removePage(List<SlabPage> pages, int index, boolean allList) {

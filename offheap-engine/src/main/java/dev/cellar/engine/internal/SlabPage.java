@@ -1,11 +1,14 @@
 package dev.cellar.engine.internal;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * On-heap bookkeeping of one page: which size class it serves and which chunks are in use. A page
- * of {@link RecordDescriptor#LARGE_CLASS} holds exactly one record at offset 0. Touched only under
- * the owning segment's write lock.
+ * of {@link RecordDescriptor#LARGE_CLASS} holds exactly one record at offset 0: in a whole page, in
+ * a buffer of its own, or in several pages ({@link #parts}). Touched only under the owning
+ * segment's write lock, except for the final fields, which readers without the lock may read
+ * through the {@link PageTable}.
  */
 public final class SlabPage {
   final UnsafeBuffer buffer;
@@ -13,6 +16,22 @@ public final class SlabPage {
   final int chunkSize;
   final int chunkCount;
   final long cost;
+
+  /**
+   * True for a record larger than a page (in a buffer of its own or in {@link #parts}): the page
+   * table never hands its memory to a reader without the segment's lock, so a buffer of its own can
+   * be freed the moment the record is, and parts need no reader that copies across pages.
+   */
+  final boolean lockedReads;
+
+  /**
+   * For a record larger than a page built from pooled pages: those pages, in order, the first being
+   * {@link #buffer}. Byte {@code x} of the record lies at {@code x % pageSize} of part {@code x /
+   * pageSize}; the header and the key always lie in the first. Null for every other page. Such a
+   * record is read only under the lock ({@link #lockedReads}), through {@link RecordBytes}.
+   */
+  final UnsafeBuffer @Nullable [] parts;
+
   int id;
 
   /** Chunks handed out at least once; chunks at or beyond it were never used. */
@@ -32,11 +51,24 @@ public final class SlabPage {
   int classIndex = -1;
 
   SlabPage(UnsafeBuffer buffer, int sizeClass, int chunkSize, int chunkCount, long cost) {
+    this(buffer, sizeClass, chunkSize, chunkCount, cost, false, null);
+  }
+
+  SlabPage(
+      UnsafeBuffer buffer,
+      int sizeClass,
+      int chunkSize,
+      int chunkCount,
+      long cost,
+      boolean lockedReads,
+      UnsafeBuffer @Nullable [] parts) {
     this.buffer = buffer;
     this.sizeClass = sizeClass;
     this.chunkSize = chunkSize;
     this.chunkCount = chunkCount;
     this.cost = cost;
+    this.lockedReads = lockedReads;
+    this.parts = parts;
   }
 
   boolean isLarge() {

@@ -3,7 +3,10 @@ package dev.cellar.engine.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -11,9 +14,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-/** Chunks, pages and budget: what is freed is reused, and empty pages go back to the pool. */
+/**
+ * Chunks, pages and budget: what is freed is reused, empty pages go back to the pool, and records
+ * larger than a page never reach readers without the lock, so their memory can be freed at once.
+ */
 class SlabAllocatorTest {
   private static final int PAGE = 64 * 1024;
 
@@ -102,17 +110,127 @@ class SlabAllocatorTest {
   }
 
   @Test
-  void aRecordLargerThanAPageGetsABufferOfItsOwnThatIsDroppedOnFree() {
+  void aRecordLargerThanAPageGetsABufferOfItsOwnThatNoReaderWithoutTheLockIsGiven() {
     SlabAllocator allocator = allocator(10 * PAGE);
     long length = PAGE + 1L;
     long ref = allocator.allocate(length);
     long cost = DirectMemory.cost((int) ((length + 63) / 64 * 64));
     assertEquals(cost, total.get());
     assertEquals(cost, reserved.get());
+    int pageId = RecordRefs.pageId(ref);
+    assertNull(pages.buffer(pageId), "optimistic readers never get the buffer");
+    assertTrue(pages.lockedReads(pageId), "they learn that the page is read under the lock");
+    assertNotNull(pages.lockedBuffer(pageId));
+    assertEquals(PAGE + 64, pages.lockedBuffer(pageId).capacity());
+    assertFalse(pages.lockedReads(RecordRefs.pageId(allocator.allocate(100))));
+  }
+
+  @Test
+  void aFreedLargeBufferServesTheNextRecordOfAboutItsSize() {
+    SlabAllocator allocator = allocator(40 * PAGE);
+    long ref = allocator.allocate(PAGE + 1000L);
+    UnsafeBuffer buffer = pages.lockedBuffer(RecordRefs.pageId(ref));
+    long cost = DirectMemory.cost(buffer.capacity());
     allocator.free(ref);
-    assertEquals(0, total.get());
-    assertEquals(0, reserved.get());
+    assertEquals(0, total.get(), "no longer in use");
+    assertEquals(cost, reserved.get(), "kept for reuse");
+    assertEquals(1, allocator.freeLargeCount());
     assertEquals(0, allocator.freePageCount());
+
+    long again = allocator.allocate(PAGE + 900L);
+    assertSame(buffer, pages.lockedBuffer(RecordRefs.pageId(again)), "the same buffer");
+    assertEquals(cost, total.get());
+    assertEquals(cost, reserved.get(), "no fresh memory was taken");
+    allocator.free(again);
+
+    long smaller = allocator.allocate(PAGE * 7L / 8);
+    assertNotSame(buffer, pages.lockedBuffer(RecordRefs.pageId(smaller)), "a page is not large");
+    long larger = allocator.allocate(PAGE + 4000L);
+    assertNotSame(buffer, pages.lockedBuffer(RecordRefs.pageId(larger)), "too small");
+    allocator.free(larger);
+    long muchSmaller = allocator.allocate(PAGE / 2 * 3L);
+    UnsafeBuffer fresh = pages.lockedBuffer(RecordRefs.pageId(muchSmaller));
+    allocator.free(muchSmaller);
+    assertNotSame(
+        fresh,
+        pages.lockedBuffer(RecordRefs.pageId(allocator.allocate(PAGE + 1000L))),
+        "a buffer more than an eighth too large is left for another record");
+
+    for (int i = 0; i < SlabAllocator.MAX_FREE_LARGE + 3; i++) {
+      allocator.free(allocator.allocate(2L * PAGE + i * 16 * 1024));
+    }
+    assertEquals(SlabAllocator.MAX_FREE_LARGE, allocator.freeLargeCount(), "the pool is bounded");
+  }
+
+  @Test
+  void aPooledLargeBufferIsFreedAtOnceWhenItsBudgetIsWanted() {
+    long budget = 3 * DirectMemory.cost(PAGE);
+    SlabAllocator allocator = allocator(budget);
+    long ref = allocator.allocate(2L * PAGE);
+    UnsafeBuffer buffer = pages.lockedBuffer(RecordRefs.pageId(ref));
+    allocator.free(ref);
+    assertEquals(1, allocator.freeLargeCount());
+    assertTrue(allocator.canAllocate(100), "the pooled buffer's bytes count as available");
+
+    long small = allocator.allocate(100);
+    long other = allocator.allocate(4000);
+    assertNotEquals(RecordRefs.NONE, small);
+    assertNotEquals(RecordRefs.NONE, other);
+    assertEquals(0, allocator.freeLargeCount());
+    assertEquals(0, buffer.capacity(), "freed explicitly, and pointed away from its memory");
+    assertEquals(2 * DirectMemory.cost(PAGE), reserved.get());
+    allocator.dropFreePages();
+  }
+
+  @Test
+  void aRecordLargerThanAPageIsBuiltFromPooledPagesWhenNoBufferOfItsOwnFits() {
+    long budget = 4 * DirectMemory.cost(PAGE);
+    SlabAllocator allocator = allocator(budget);
+    List<Long> refs = new ArrayList<>();
+    long ref;
+    while ((ref = allocator.allocate(4000)) != RecordRefs.NONE) {
+      refs.add(ref);
+    }
+    for (long each : refs) {
+      allocator.free(each);
+    }
+    assertEquals(4, allocator.freePageCount());
+    long length = 2L * PAGE + 100;
+    long head = RecordDescriptor.recordLength(10, 0);
+
+    assertEquals(
+        RecordRefs.NONE, allocator.allocate(length), "a record wanted in one piece cannot have it");
+    assertEquals(
+        RecordRefs.NONE,
+        allocator.allocate(length, PAGE + 1L),
+        "nor one whose header and key exceed a page");
+    long large = allocator.allocate(length, head);
+    assertNotEquals(RecordRefs.NONE, large);
+    SlabPage page = allocator.pageOf(large);
+    assertNotNull(page.parts);
+    assertEquals(3, page.parts.length);
+    assertNull(pages.buffer(page.id), "optimistic readers never get the parts");
+    assertEquals(1, allocator.freePageCount());
+    assertEquals(3 * DirectMemory.cost(PAGE), total.get());
+    assertEquals(budget, reserved.get(), "no fresh memory, nothing given up");
+
+    // Bytes cross the parts' boundaries intact.
+    byte[] bytes = new byte[(int) length];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) (i * 31 + 7);
+    }
+    RecordBytes.copyIn(page, 0, new UnsafeBuffer(bytes), 0, bytes.length);
+    assertEquals(3L * PAGE, RecordBytes.capacity(page));
+    ExpandableArrayBuffer out = new ExpandableArrayBuffer(16);
+    RecordBytes.copyOut(page, PAGE - 5, out, 3, PAGE + 10);
+    for (int i = 0; i < PAGE + 10; i++) {
+      assertEquals(bytes[PAGE - 5 + i], out.getByte(3 + i), "byte " + i);
+    }
+
+    allocator.free(large);
+    assertEquals(4, allocator.freePageCount(), "the parts go back to the pool");
+    assertEquals(0, total.get());
+    assertEquals(budget, reserved.get());
   }
 
   @Test
