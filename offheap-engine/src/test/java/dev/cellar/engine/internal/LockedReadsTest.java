@@ -92,7 +92,7 @@ class LockedReadsTest {
   }
 
   private static Segment segment() {
-    BucketContext context = new BucketContext(new CachedEpochClock(), MutationObserver.NONE, 1);
+    BucketContext context = new BucketContext(new CachedEpochClock(), MutationObserver.NONE, 1, 0);
     context.journal = new Journal(new UnsafeBuffer(new byte[Journal.ringLength(1024)]), 1024);
     return new Segment(
         0, context, new MemoryBudget(1 << 20, new AtomicLong(), new AtomicLong()), PAGE, 256);
