@@ -213,6 +213,10 @@ class ModelBasedTest {
     private final ArrayList<Rec> log = new ArrayList<>();
 
     private final ArrayList<Event> observed = new ArrayList<>();
+
+    /** A clear happened since the watch cursor was last polled: it must reset, once. */
+    private boolean clearedSinceWatch;
+
     private long revision;
     private long records;
     private long live;
@@ -748,6 +752,7 @@ class ModelBasedTest {
     private void clear() {
       long before = bucket.revision();
       bucket.clear();
+      clearedSinceWatch = true;
       applyEvents(-1, List.of());
       for (int id = 0; id < chains.length; id++) {
         if (chains[id] != null) {
@@ -935,6 +940,8 @@ class ModelBasedTest {
      */
     private void checkWatch() {
       List<Long> delivered = new ArrayList<>();
+      boolean[] reset = new boolean[1];
+      long resetsBefore = watch.resets();
       int polled;
       do {
         polled =
@@ -956,12 +963,26 @@ class ModelBasedTest {
                   }
 
                   @Override
+                  public void onReset() {
+                    assertTrue(clearedSinceWatch, "a cursor resets only after a clear");
+                    assertTrue(
+                        delivered.isEmpty(), "the reset comes before what follows the clear");
+                    reset[0] = true;
+                  }
+
+                  @Override
                   public void onEndOfData() {
-                    fail("end-of-data comes once, before live changes");
+                    // A reset replays the (empty) cleared bucket and ends that replay once.
+                    assertTrue(reset[0], "end-of-data comes once, before live changes");
+                    reset[0] = false;
                   }
                 },
                 1024);
       } while (polled > 0);
+      assertFalse(reset[0], "the replay after a reset ends with end-of-data");
+      assertEquals(
+          resetsBefore + (clearedSinceWatch ? 1 : 0), watch.resets(), "one reset per clear");
+      clearedSinceWatch = false;
       for (long r : delivered) {
         assertTrue(r > lastDelivered, "watch revisions increase: " + delivered);
         lastDelivered = r;
