@@ -182,7 +182,10 @@ final class SegmentReclaimer {
     return true;
   }
 
-  /** Empties one page (or large buffer), skipping the one that holds {@code protectedHead}. */
+  /**
+   * Empties the next page (or large buffer) that has a record to free, skipping the one that holds
+   * {@code protectedHead}; false when a full turn of the hand found none.
+   */
   private boolean evictPage(long protectedHead) {
     List<SlabPage> pages = allocator.allPages();
     for (int tries = 0; tries < pages.size(); tries++) {
@@ -193,13 +196,18 @@ final class SegmentReclaimer {
       if (protectedHead != RecordRefs.NONE && RecordRefs.pageId(protectedHead) == page.id) {
         continue;
       }
-      emptyPage(page, protectedHead);
-      return true;
+      // A page of nothing but chunks a batch has not written yet frees nothing: try the next, and
+      // give up after a full turn, rather than let the caller loop under the lock for nothing.
+      if (emptyPage(page, protectedHead)) {
+        return true;
+      }
     }
     return false;
   }
 
-  private void emptyPage(SlabPage page, long protectedHead) {
+  /** Frees every record on the page; false when there was none to free. */
+  private boolean emptyPage(SlabPage page, long protectedHead) {
+    boolean freed = false;
     for (int chunk = 0; chunk < page.bumped && page.allIndex >= 0; chunk++) {
       long ref = RecordRefs.of(page.id, chunk * page.chunkSize);
       UnsafeBuffer buffer = page.buffer;
@@ -218,7 +226,9 @@ final class SegmentReclaimer {
         RecordOp op = segment.isExpiredValue(ref, now) ? RecordOp.EXPIRE : RecordOp.EVICT;
         evictValue(ref, op, now, protectedHead);
       }
+      freed = true;
     }
+    return freed;
   }
 
   /**
