@@ -201,12 +201,13 @@ class NestedCallsTest {
     return keyInStripe(stripe("book:1"), i -> "author:" + i);
   }
 
-  @Test
-  void aKeyStaysLockedWhileUserCodeRunsButItsStripeIsFree() throws Exception {
-    String key = "book:1";
-    String neighbour = keyInStripe(stripe(key), i -> "book:" + i);
+  /**
+   * Starts an entry processor on {@code key} that sets "from-processor" once {@code letGo} opens,
+   * and returns when the processor is running, with the key claimed.
+   */
+  private Future<Object> processorInside(String key, CountDownLatch letGo)
+      throws InterruptedException {
     CountDownLatch inside = new CountDownLatch(1);
-    CountDownLatch letGo = new CountDownLatch(1);
     Future<Object> processor =
         pool.submit(
             () ->
@@ -219,6 +220,15 @@ class NestedCallsTest {
                       return null;
                     }));
     assertTrue(inside.await(WAIT_SECONDS, TimeUnit.SECONDS));
+    return processor;
+  }
+
+  @Test
+  void aKeyStaysLockedWhileUserCodeRunsButItsStripeIsFree() throws Exception {
+    String key = "book:1";
+    String neighbour = keyInStripe(stripe(key), i -> "book:" + i);
+    CountDownLatch letGo = new CountDownLatch(1);
+    Future<Object> processor = processorInside(key, letGo);
 
     // The neighbour shares the stripe but not the key: its write goes through at once.
     within(pool.submit(() -> cache.put(neighbour, "neighbour")));
@@ -239,20 +249,8 @@ class NestedCallsTest {
     Bucket<String, String> bucket = cache.unwrap(Bucket.class);
     String key = "book:1";
     String neighbour = keyInStripe(stripe(key), i -> "book:" + i);
-    CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch letGo = new CountDownLatch(1);
-    Future<Object> processor =
-        pool.submit(
-            () ->
-                cache.invoke(
-                    key,
-                    (entry, args) -> {
-                      inside.countDown();
-                      awaitLatch(letGo);
-                      entry.setValue("from-processor");
-                      return null;
-                    }));
-    assertTrue(inside.await(WAIT_SECONDS, TimeUnit.SECONDS));
+    Future<Object> processor = processorInside(key, letGo);
 
     assertTrue(within(pool.submit(() -> bucket.atomic().put(neighbour, "n").commit().ok())));
     Future<Boolean> commit =
