@@ -28,4 +28,10 @@ public interface BucketStatus {
 
   /** EXPIRE records written so far. */
   long expirations();
+
+  /**
+   * Heap bytes held for markers whose keys were forgotten before every open watch read them (see
+   * {@link Watcher#onReset()}); not part of {@link #maxBytes()}, and 0 while watches keep up.
+   */
+  long forgottenMarkerBytes();
 }

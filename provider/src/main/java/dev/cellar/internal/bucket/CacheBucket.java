@@ -248,7 +248,8 @@ public final class CacheBucket<K, V> implements Bucket<K, V> {
         history,
         engine.revision(),
         engine.evictions(),
-        engine.expirations());
+        engine.expirations(),
+        engine.forgottenMarkerBytes());
   }
 
   // ------------------------------------------------------------------ writes

@@ -24,5 +24,6 @@ record Status(
     int history,
     long revision,
     long evictions,
-    long expirations)
+    long expirations,
+    long forgottenMarkerBytes)
     implements BucketStatus {}
