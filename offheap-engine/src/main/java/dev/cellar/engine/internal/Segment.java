@@ -633,7 +633,7 @@ public final class Segment {
       if (head != RecordRefs.NONE && isExpiredValue(head, now)) {
         head =
             appendRecord(
-                hash, key, keyOffset, keyLength, null, 0, 0, RecordOp.EXPIRE, 0L, head, now);
+                hash, key, keyOffset, keyLength, null, 0, 0, RecordOp.EXPIRE, 0L, head, slot, now);
       }
       boolean live = head != RecordRefs.NONE && opOf(head) == RecordOp.PUT.code();
       long headRevision = head == RecordRefs.NONE ? 0 : revisionOf(head);
@@ -660,6 +660,7 @@ public final class Segment {
               op,
               op == RecordOp.PUT ? newExpireAt : 0L,
               head,
+              slot,
               now);
       return revisionOf(ref);
     } catch (RuntimeException | Error e) {
@@ -741,6 +742,39 @@ public final class Segment {
       long expireAt,
       long head,
       long now) {
+    return appendRecord(
+        hash,
+        key,
+        keyOffset,
+        keyLength,
+        value,
+        valueOffset,
+        valueLength,
+        op,
+        expireAt,
+        head,
+        -1,
+        now);
+  }
+
+  /**
+   * {@link #appendRecord(int, DirectBuffer, int, int, DirectBuffer, int, int, RecordOp, long, long,
+   * long)} for a caller that found {@code head} at index slot {@code headSlot} (-1 if unknown): the
+   * index is updated there without a second probe, unless eviction moved the key meanwhile.
+   */
+  long appendRecord(
+      int hash,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable DirectBuffer value,
+      int valueOffset,
+      int valueLength,
+      RecordOp op,
+      long expireAt,
+      long head,
+      int headSlot,
+      long now) {
     if (head == RecordRefs.NONE) {
       ensureRoomForKeys(1);
     }
@@ -759,6 +793,7 @@ public final class Segment {
         op,
         expireAt,
         head,
+        headSlot,
         now);
     return ref;
   }
@@ -803,6 +838,39 @@ public final class Segment {
       long expireAt,
       long head,
       long now) {
+    writeRecord(
+        ref,
+        revision,
+        hash,
+        key,
+        keyOffset,
+        keyLength,
+        value,
+        valueOffset,
+        valueLength,
+        op,
+        expireAt,
+        head,
+        -1,
+        now);
+  }
+
+  /** {@link #writeRecord} with the index slot {@code head} was found at, -1 if unknown. */
+  private void writeRecord(
+      long ref,
+      long revision,
+      int hash,
+      DirectBuffer key,
+      int keyOffset,
+      int keyLength,
+      @Nullable DirectBuffer value,
+      int valueOffset,
+      int valueLength,
+      RecordOp op,
+      long expireAt,
+      long head,
+      int headSlot,
+      long now) {
     SlabPage slab = allocator.pageOf(ref);
     UnsafeBuffer page = slab.buffer;
     int offset = RecordRefs.offset(ref);
@@ -831,7 +899,14 @@ public final class Segment {
       counts.set(slot, op == RecordOp.PUT ? 1 : 0);
       keys++;
     } else {
-      int slot = SegmentIndex.slotOfRef(table, hash, head);
+      // A reference sits in one slot at most, so a hint that still holds head is head's slot,
+      // whatever eviction or a resize did since it was found.
+      int slot =
+          headSlot >= 0
+                  && headSlot < SegmentIndex.capacity(table)
+                  && SegmentIndex.ref(table, headSlot) == head
+              ? headSlot
+              : SegmentIndex.slotOfRef(table, hash, head);
       SegmentIndex.update(table, slot, hint, ref);
       // A rewritten value keeps what its key earned; a marker's count means nothing.
       counts.set(slot, op == RecordOp.PUT ? Math.max(1, counts.get(slot)) : 0);
