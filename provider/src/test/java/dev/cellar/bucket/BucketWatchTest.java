@@ -370,7 +370,12 @@ class BucketWatchTest {
     assertEquals(List.of("PUT a@1=1", "PUT b@2=2", EOD), collector.take(3));
     cache.clear(); // no revision
     cache.put("c", "3"); // 3
-    assertEquals(List.of(RESET, "PUT c@3=3", EOD), collector.take(3));
+    // The watch may reset before or after the put: c comes in the replay, or live after it.
+    List<String> afterClear = collector.take(3);
+    assertTrue(
+        afterClear.equals(List.of(RESET, "PUT c@3=3", EOD))
+            || afterClear.equals(List.of(RESET, EOD, "PUT c@3=3")),
+        afterClear.toString());
     collector.assertQuiet();
     bucket.put("d", "4");
     assertEquals(List.of("PUT d@4=4"), collector.take(1));
