@@ -43,6 +43,12 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
   /** The smallest byte budget accepted: 4 MiB. */
   public static final long MIN_MAX_BYTES = 4L << 20;
 
+  /**
+   * {@link #getForgottenMarkerBytes()} when none is set: the engine sizes it by the journal (64
+   * bytes per revision it holds, 256 KiB to 16 MiB).
+   */
+  public static final long DEFAULT_FORGOTTEN_MARKER_BYTES = -1;
+
   private static final long serialVersionUID = 1L;
 
   private long maxBytes = DEFAULT_MAX_BYTES;
@@ -55,6 +61,7 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
   private @Nullable String deserializationFilter;
   private boolean timers;
   private long nearCacheSize;
+  private long forgottenMarkerBytes = DEFAULT_FORGOTTEN_MARKER_BYTES;
   private Set<Class<?>> immutableTypes = Set.of();
 
   /** A configuration with every default: eternal, no loader or writer, 64 MiB, history 1. */
@@ -73,6 +80,7 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.deserializationFilter = cellar.deserializationFilter;
       this.timers = cellar.timers;
       this.nearCacheSize = cellar.nearCacheSize;
+      this.forgottenMarkerBytes = cellar.forgottenMarkerBytes;
       this.immutableTypes = cellar.immutableTypes;
     }
   }
@@ -141,6 +149,33 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
       throw new IllegalArgumentException("nearCacheSize must be 0 or more, was " + maxEntries);
     }
     this.nearCacheSize = maxEntries;
+    return this;
+  }
+
+  /**
+   * Heap bytes the cache's bucket may use for markers forgotten ahead of a lagging watch; {@link
+   * #DEFAULT_FORGOTTEN_MARKER_BYTES} for the engine's default.
+   */
+  public long getForgottenMarkerBytes() {
+    return forgottenMarkerBytes;
+  }
+
+  /**
+   * Sets how many heap bytes the bucket may use to keep DELETE, PURGE, EXPIRE and EVICT markers
+   * whose keys are forgotten (by {@code purgeDeletes} or eviction) before every open watch has read
+   * them, so that a lagging watch still delivers them (see {@link Watcher#onReset()}). Each is
+   * charged its key's encoded length plus 144 bytes; a watch that needed a marker that did not fit
+   * resets. 0 keeps none; {@link #DEFAULT_FORGOTTEN_MARKER_BYTES}, the default, lets the engine
+   * size it by the journal. Used only while a watch lags; not part of {@link #getMaxBytes()}.
+   *
+   * @throws IllegalArgumentException if {@code bytes} is below -1
+   */
+  public CellarConfiguration<K, V> setForgottenMarkerBytes(long bytes) {
+    if (bytes < DEFAULT_FORGOTTEN_MARKER_BYTES) {
+      throw new IllegalArgumentException(
+          "forgottenMarkerBytes must be 0 or more, or -1 for the default, was " + bytes);
+    }
+    this.forgottenMarkerBytes = bytes;
     return this;
   }
 
@@ -332,13 +367,15 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
         && Objects.equals(deserializationFilter, that.deserializationFilter)
         && timers == that.timers
         && nearCacheSize == that.nearCacheSize
+        && forgottenMarkerBytes == that.forgottenMarkerBytes
         && immutableTypes.equals(that.immutableTypes);
   }
 
   @Override
   public int hashCode() {
     return 31 * super.hashCode()
-        + Objects.hash(maxBytes, history, deserializationFilter, timers, nearCacheSize);
+        + Objects.hash(
+            maxBytes, history, deserializationFilter, timers, nearCacheSize, forgottenMarkerBytes);
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {

@@ -133,14 +133,17 @@ public final class CellarCache<K, V> implements Cache<K, V> {
                 new ImmutableTypes(configuration.getImmutableTypes()),
                 clock)
             : null;
-    this.bucket =
-        new OffHeapBucket(
-            BucketConfig.builder()
-                .maxBytes(configuration.getMaxBytes())
-                .history(configuration.getHistory())
-                .clock(clock::millis)
-                .observer(observer(events.observer()))
-                .build());
+    BucketConfig.Builder engineConfig =
+        BucketConfig.builder()
+            .maxBytes(configuration.getMaxBytes())
+            .history(configuration.getHistory())
+            .clock(clock::millis)
+            .observer(observer(events.observer()));
+    if (configuration.getForgottenMarkerBytes()
+        != CellarConfiguration.DEFAULT_FORGOTTEN_MARKER_BYTES) {
+      engineConfig.forgottenMarkerBytes(configuration.getForgottenMarkerBytes());
+    }
+    this.bucket = new OffHeapBucket(engineConfig.build());
     this.registrations =
         new CacheRegistrations(
             manager.getURI(),

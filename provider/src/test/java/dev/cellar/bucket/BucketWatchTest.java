@@ -360,6 +360,54 @@ class BucketWatchTest {
   }
 
   @Test
+  void withNoRoomForForgottenMarkersABusyWatcherResetsInstead() throws Exception {
+    Cache<String, String> cache = buckets.cache(Buckets.config().setForgottenMarkerBytes(0));
+    assertEquals(
+        0, cache.unwrap(dev.cellar.engine.OffHeapBucket.class).config().forgottenMarkerBytes());
+    Bucket<String, String> bucket = Buckets.bucketOf(cache);
+    CountDownLatch inFirst = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Collector collector =
+        new Collector() {
+          @Override
+          public void onEntry(BucketEntry<String, String> entry) {
+            super.onEntry(entry);
+            if (entry.key().equals("order.0")) {
+              inFirst.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
+    watch(bucket.watch(KeyFilter.prefix("order."), collector, WatchOption.UPDATES_ONLY));
+    assertEquals(List.of(EOD), collector.take(1));
+    bucket.put("order.1", "placed"); // 1
+    assertEquals(List.of("PUT order.1@1=placed"), collector.take(1));
+    bucket.put("order.0", "first"); // 2
+    assertTrue(inFirst.await(10, TimeUnit.SECONDS));
+    bucket.delete("order.1"); // 3
+    assertEquals(1, bucket.purgeDeletes());
+    assertEquals(0, bucket.status().forgottenMarkerBytes(), "nothing may be kept");
+    release.countDown();
+    // The DELETE is lost, so the watch starts over from what is there.
+    assertEquals(
+        List.of("PUT order.0@2=first", RESET, "PUT order.0@2=first", EOD), collector.take(4));
+    collector.assertQuiet();
+  }
+
+  @Test
+  void byDefaultTheEngineSizesTheRoomForForgottenMarkersByItsJournal() {
+    Cache<String, String> cache = buckets.cache(Buckets.config());
+    // 64 MiB: a journal of 65,536 revisions, 64 bytes each.
+    assertEquals(
+        4L << 20,
+        cache.unwrap(dev.cellar.engine.OffHeapBucket.class).config().forgottenMarkerBytes());
+  }
+
+  @Test
   void clearingTheCacheResetsTheWatchWithWhatIsLeft() throws Exception {
     Cache<String, String> cache = buckets.cache(Buckets.config());
     Bucket<String, String> bucket = Buckets.bucketOf(cache);

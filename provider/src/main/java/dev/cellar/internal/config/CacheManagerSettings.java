@@ -87,9 +87,10 @@ public final class CacheManagerSettings {
    * <ul>
    *   <li>a {@link CellarConfiguration} is copied as it is;
    *   <li>another {@link CompleteConfiguration} (such as a plain {@code MutableConfiguration})
-   *       keeps everything it states, and takes max-bytes, history, near-cache-size and
-   *       immutable-types, which it cannot state, from the defaults. Its statistics, management and
-   *       expiry win over the defaults, because a {@code MutableConfiguration} always states them;
+   *       keeps everything it states, and takes max-bytes, history, near-cache-size,
+   *       forgotten-marker-bytes and immutable-types, which it cannot state, from the defaults. Its
+   *       statistics, management and expiry win over the defaults, because a {@code
+   *       MutableConfiguration} always states them;
    *   <li>a bare {@link Configuration}, or a {@code MutableConfiguration} left exactly as {@code
    *       new MutableConfiguration<>()} made it (as Hibernate and Spring create caches on demand),
    *       states only its types and store-by-value, so everything else comes from the defaults.
@@ -104,6 +105,7 @@ public final class CacheManagerSettings {
           .setMaxBytes(defaults.maxBytes())
           .setHistory(defaults.history())
           .setNearCacheSize(defaults.nearCacheSize())
+          .setForgottenMarkerBytes(defaults.forgottenMarkerBytes())
           .setImmutableTypes(defaults.immutableTypes().toArray(new Class<?>[0]));
     }
     return defaults

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param management whether the JCache configuration MXBean is registered
  * @param expiry the expiry policy
  * @param nearCacheSize the near tier's size, 0 for none
+ * @param forgottenMarkerBytes heap for markers forgotten ahead of lagging watches, -1 for default
  * @param immutableTypes the records and enums declared immutable for the near tier
  */
 record CacheSettings(
@@ -22,6 +23,7 @@ record CacheSettings(
     boolean management,
     ExpirySetting expiry,
     long nearCacheSize,
+    long forgottenMarkerBytes,
     Set<Class<?>> immutableTypes) {
 
   /** What a cache gets when no file says otherwise: {@link CellarConfiguration}'s own defaults. */
@@ -35,42 +37,97 @@ record CacheSettings(
         configuration.isManagementEnabled(),
         ExpirySetting.ETERNAL,
         configuration.getNearCacheSize(),
+        configuration.getForgottenMarkerBytes(),
         configuration.getImmutableTypes());
   }
 
   CacheSettings withMaxBytes(long value) {
     return new CacheSettings(
-        value, history, statistics, management, expiry, nearCacheSize, immutableTypes);
+        value,
+        history,
+        statistics,
+        management,
+        expiry,
+        nearCacheSize,
+        forgottenMarkerBytes,
+        immutableTypes);
   }
 
   CacheSettings withHistory(int value) {
     return new CacheSettings(
-        maxBytes, value, statistics, management, expiry, nearCacheSize, immutableTypes);
+        maxBytes,
+        value,
+        statistics,
+        management,
+        expiry,
+        nearCacheSize,
+        forgottenMarkerBytes,
+        immutableTypes);
   }
 
   CacheSettings withStatistics(boolean value) {
     return new CacheSettings(
-        maxBytes, history, value, management, expiry, nearCacheSize, immutableTypes);
+        maxBytes,
+        history,
+        value,
+        management,
+        expiry,
+        nearCacheSize,
+        forgottenMarkerBytes,
+        immutableTypes);
   }
 
   CacheSettings withManagement(boolean value) {
     return new CacheSettings(
-        maxBytes, history, statistics, value, expiry, nearCacheSize, immutableTypes);
+        maxBytes,
+        history,
+        statistics,
+        value,
+        expiry,
+        nearCacheSize,
+        forgottenMarkerBytes,
+        immutableTypes);
   }
 
   CacheSettings withExpiry(ExpirySetting value) {
     return new CacheSettings(
-        maxBytes, history, statistics, management, value, nearCacheSize, immutableTypes);
+        maxBytes,
+        history,
+        statistics,
+        management,
+        value,
+        nearCacheSize,
+        forgottenMarkerBytes,
+        immutableTypes);
   }
 
   CacheSettings withNearCacheSize(long value) {
     return new CacheSettings(
-        maxBytes, history, statistics, management, expiry, value, immutableTypes);
+        maxBytes,
+        history,
+        statistics,
+        management,
+        expiry,
+        value,
+        forgottenMarkerBytes,
+        immutableTypes);
+  }
+
+  CacheSettings withForgottenMarkerBytes(long value) {
+    return new CacheSettings(
+        maxBytes, history, statistics, management, expiry, nearCacheSize, value, immutableTypes);
   }
 
   CacheSettings withImmutableTypes(Set<Class<?>> value) {
     return new CacheSettings(
-        maxBytes, history, statistics, management, expiry, nearCacheSize, value);
+        maxBytes,
+        history,
+        statistics,
+        management,
+        expiry,
+        nearCacheSize,
+        forgottenMarkerBytes,
+        value);
   }
 
   /** Writes these settings into {@code configuration} and returns it. */
@@ -82,6 +139,7 @@ record CacheSettings(
         .setManagementEnabled(management)
         .setExpiryPolicyFactory(expiry.factory())
         .setNearCacheSize(nearCacheSize)
+        .setForgottenMarkerBytes(forgottenMarkerBytes)
         .setImmutableTypes(immutableTypes.toArray(new Class<?>[0]));
   }
 }

@@ -46,11 +46,20 @@ final class SettingsReader {
   static final String DURATION = "duration";
   static final String NEAR_CACHE_SIZE = "near-cache-size";
   static final String IMMUTABLE_TYPES = "immutable-types";
+  static final String FORGOTTEN_MARKER_BYTES = "forgotten-marker-bytes";
 
   private static final List<String> SECTION_KEYS = List.of(DEFAULTS, CACHES, METRICS);
   private static final List<String> METRICS_KEYS = List.of(REGISTRY);
   private static final List<String> CACHE_KEYS =
-      List.of(MAX_BYTES, HISTORY, STATISTICS, MANAGEMENT, EXPIRY, NEAR_CACHE_SIZE, IMMUTABLE_TYPES);
+      List.of(
+          MAX_BYTES,
+          HISTORY,
+          STATISTICS,
+          MANAGEMENT,
+          EXPIRY,
+          NEAR_CACHE_SIZE,
+          IMMUTABLE_TYPES,
+          FORGOTTEN_MARKER_BYTES);
   private static final List<String> EXPIRY_KEYS = List.of(POLICY, DURATION);
 
   /** {@link CellarConfiguration#setHistory}'s bounds. */
@@ -72,6 +81,9 @@ final class SettingsReader {
           + " (units ms, s, m, h, d or their long names; whole milliseconds at the finest)";
   private static final String NEAR_CACHE_SIZE_RULE =
       "near-cache-size must be a whole number of entries, 0 (no near tier) or more";
+  private static final String FORGOTTEN_MARKER_BYTES_RULE =
+      "forgotten-marker-bytes must be a size, 0 or more, such as 0 or 4 MiB (heap for markers that"
+          + " lagging watches have yet to read; leave it out for the default)";
   private static final String IMMUTABLE_TYPES_RULE =
       "immutable-types must be a list of class names of records or enums, such as"
           + " [\"com.acme.Price\", \"com.acme.Currency\"]";
@@ -172,6 +184,8 @@ final class SettingsReader {
             case EXPIRY -> settings.withExpiry(expiry(value, at));
             case NEAR_CACHE_SIZE -> settings.withNearCacheSize(nearCacheSize(value, at));
             case IMMUTABLE_TYPES -> settings.withImmutableTypes(immutableTypes(value, at));
+            case FORGOTTEN_MARKER_BYTES ->
+                settings.withForgottenMarkerBytes(forgottenMarkerBytes(value, at));
             default -> throw unknownKey(value, at, CACHE_KEYS, unknownKeyHint);
           };
     }
@@ -188,6 +202,19 @@ final class SettingsReader {
     if (bytes.compareTo(BigInteger.valueOf(CellarConfiguration.MIN_MAX_BYTES)) < 0
         || bytes.bitLength() >= Long.SIZE) {
       throw invalid(value, path, MAX_BYTES_RULE + "; this is " + bytes + " bytes");
+    }
+    return bytes.longValueExact();
+  }
+
+  private long forgottenMarkerBytes(ConfigValue value, List<String> path) {
+    BigInteger bytes;
+    try {
+      bytes = value.atKey(VALUE).getMemorySize(VALUE).toBytesBigInteger();
+    } catch (ConfigException e) {
+      throw invalid(value, path, FORGOTTEN_MARKER_BYTES_RULE);
+    }
+    if (bytes.signum() < 0 || bytes.bitLength() >= Long.SIZE) {
+      throw invalid(value, path, FORGOTTEN_MARKER_BYTES_RULE);
     }
     return bytes.longValueExact();
   }

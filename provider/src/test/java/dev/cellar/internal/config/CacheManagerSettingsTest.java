@@ -132,6 +132,35 @@ class CacheManagerSettingsTest {
   }
 
   @Test
+  void forgottenMarkerBytesComeFromTheDefaultsAndTheCachesSections() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("forgotten", ".conf");
+    try {
+      java.nio.file.Files.writeString(
+          file,
+          """
+          cellar {
+            defaults { forgotten-marker-bytes = 1 MiB }
+            caches {
+              events { forgotten-marker-bytes = 0 }
+              audit { forgotten-marker-bytes = 32 MiB }
+            }
+          }
+          """);
+      CacheManagerSettings settings =
+          CacheManagerSettings.load(file.toUri(), CacheManagerSettingsTest.class.getClassLoader());
+      assertEquals(1L << 20, settings.defaults().getForgottenMarkerBytes());
+      assertEquals(0, settings.forCache("events").getForgottenMarkerBytes());
+      assertEquals(32L << 20, settings.forCache("audit").getForgottenMarkerBytes());
+      assertEquals(1L << 20, settings.forCache("undeclared").getForgottenMarkerBytes());
+      var touched = new javax.cache.configuration.MutableConfiguration<String, String>();
+      touched.setStatisticsEnabled(true);
+      assertEquals(1L << 20, settings.applyDefaults(touched).getForgottenMarkerBytes());
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
+
+  @Test
   void aCacheTheFileDoesNotDeclareGetsTheDefaults() {
     CacheManagerSettings settings = load("classpath:cellar/full.conf");
 

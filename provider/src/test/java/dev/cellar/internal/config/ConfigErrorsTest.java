@@ -24,7 +24,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConfigErrorsTest {
   private static final String POLICIES = "eternal, created, accessed, modified, touched";
   private static final String CACHE_KEYS =
-      "max-bytes, history, statistics, management, expiry, near-cache-size, immutable-types";
+      "max-bytes, history, statistics, management, expiry, near-cache-size, immutable-types,"
+          + " forgotten-marker-bytes";
+  private static final String FORGOTTEN_RULE =
+      "forgotten-marker-bytes must be a size, 0 or more, such as 0 or 4 MiB (heap for markers that"
+          + " lagging watches have yet to read; leave it out for the default)";
   private static final String NEAR_RULE =
       "near-cache-size must be a whole number of entries, 0 (no near tier) or more";
   private static final String TYPES_RULE =
@@ -137,6 +141,12 @@ class ConfigErrorsTest {
             "cellar.caches = [users]",
             "cellar.caches = [\"users\"]; caches must be an object: caches { ... }"),
         arguments("cellar = true", "cellar = true; cellar must be an object: cellar { ... }"),
+        arguments(
+            "cellar.defaults.forgotten-marker-bytes = -1",
+            "cellar.defaults.forgotten-marker-bytes = -1; " + FORGOTTEN_RULE),
+        arguments(
+            "cellar.caches.users.forgotten-marker-bytes = plenty",
+            "cellar.caches.users.forgotten-marker-bytes = \"plenty\"; " + FORGOTTEN_RULE),
         arguments(
             "cellar.defaults.near-cache-size = -1",
             "cellar.defaults.near-cache-size = -1; " + NEAR_RULE),
