@@ -38,6 +38,12 @@ public interface CellarCacheMXBean {
   /** Revisions the slowest open watch is behind the latest; 0 when none is open. */
   long getMaxWatcherLag();
 
+  /**
+   * Heap bytes held for markers whose keys were forgotten before every open watch read them (not
+   * part of the byte budget); 0 while watches keep up.
+   */
+  long getForgottenMarkerBytes();
+
   /** Reads served by the near tier since the cache was created; 0 without a near tier. */
   long getNearHits();
 

@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  *       the statistics setting, and also included in {@code hits} while statistics are enabled),
  *       and about how many values it holds; both 0 for a cache without a near tier;
  *   <li>{@code watchers.open} and {@code watchers.max-lag}: the open bucket watches, and how many
- *       revisions the slowest of them is behind the latest (0 when none is open);
+ *       revisions the slowest of them is behind the latest (0 when none is open); {@code
+ *       watchers.forgotten-marker-bytes}: the heap held for markers forgotten before every open
+ *       watch read them (outside the byte budget);
  *   <li>{@code get} and {@code put}: timers of the JCache {@code get} and {@code put} calls,
  *       present only when the cache was configured with {@link
  *       dev.cellar.CellarConfiguration#setTimers}.
@@ -67,6 +69,7 @@ public final class CacheMetrics implements MetricSet {
     map.put("near.size", gauge(cellar::nearSize));
     map.put("watchers.open", gauge(bucket::openWatches));
     map.put("watchers.max-lag", live(engine, bucket::maxWatchLag));
+    map.put("watchers.forgotten-marker-bytes", live(engine, engine::forgottenMarkerBytes));
     putTimer(map, "get", cellar.getTimer());
     putTimer(map, "put", cellar.putTimer());
     this.metrics = Collections.unmodifiableMap(map);

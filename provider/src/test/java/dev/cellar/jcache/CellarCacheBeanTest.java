@@ -81,6 +81,7 @@ class CellarCacheBeanTest {
     assertEquals(0, bean.getExpirations());
     assertEquals(0, bean.getOpenWatchers());
     assertEquals(0, bean.getMaxWatcherLag());
+    assertEquals(0, bean.getForgottenMarkerBytes());
     assertEquals(3L, SERVER.getAttribute(name("figures"), "Revision"));
   }
 
@@ -103,6 +104,7 @@ class CellarCacheBeanTest {
     assertEquals(0, bean.getEvictions());
     assertEquals(0, bean.getExpirations());
     assertEquals(0, bean.getMaxWatcherLag());
+    assertEquals(0, bean.getForgottenMarkerBytes());
     assertEquals(64L << 20, bean.getMaxBytes());
   }
 

@@ -178,9 +178,17 @@ class CacheMetricsTest {
     cache.put("b", 2L);
     cache.put("c", 3L); // revision 4
     assertEquals(3, value(metrics, "watchers.max-lag"));
+    assertEquals(0, value(metrics, "watchers.forgotten-marker-bytes"));
+    bucket.delete("b"); // revision 5
+    assertEquals(1, bucket.purgeDeletes());
+    // Kept for the blocked watch: 96 bytes, the marker's 48-byte header and the 1-byte key.
+    assertEquals(96 + 48 + 1, value(metrics, "watchers.forgotten-marker-bytes"));
 
     release.countDown();
     until(() -> value(metrics, "watchers.max-lag") == 0, "the watch to catch up");
+    until(
+        () -> value(metrics, "watchers.forgotten-marker-bytes") == 0,
+        "the marker to be let go once read");
     watch.close();
     assertEquals(0, value(metrics, "watchers.open"));
     assertEquals(0, value(metrics, "watchers.max-lag"));

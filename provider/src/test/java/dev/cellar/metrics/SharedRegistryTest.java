@@ -41,7 +41,8 @@ class SharedRegistryTest {
           "near.hits",
           "near.size",
           "watchers.open",
-          "watchers.max-lag");
+          "watchers.max-lag",
+          "watchers.forgotten-marker-bytes");
 
   private final CachingProvider provider =
       Caching.getCachingProvider(CellarCachingProvider.class.getName());

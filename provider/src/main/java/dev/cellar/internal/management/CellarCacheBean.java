@@ -84,6 +84,11 @@ public final class CellarCacheBean implements CellarCacheMXBean {
     return live(bucket::maxWatchLag);
   }
 
+  @Override
+  public long getForgottenMarkerBytes() {
+    return live(engine::forgottenMarkerBytes);
+  }
+
   /** The figure, or 0 once the engine is closed (a JMX client may hold on to a closed bean). */
   private long live(LongSupplier figure) {
     if (engine.isClosed()) {
