@@ -75,6 +75,28 @@ class BucketWatchTest {
     }
   }
 
+  /**
+   * A collector that, on the entry of {@code gateKey}, opens {@code inGate} and then waits, inside
+   * the watch's callback, until {@code release} opens: a watcher busy for as long as a test needs.
+   */
+  private static Collector gatedCollector(
+      String gateKey, CountDownLatch inGate, CountDownLatch release) {
+    return new Collector() {
+      @Override
+      public void onEntry(BucketEntry<String, String> entry) {
+        super.onEntry(entry);
+        if (entry.key().equals(gateKey)) {
+          inGate.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+    };
+  }
+
   private Bucket<String, String> bucket() {
     Bucket<String, String> bucket = buckets.bucket(Buckets.config().setHistory(5));
     bucket.put("a.1", "x"); // 1
@@ -274,21 +296,7 @@ class BucketWatchTest {
     Bucket<String, String> bucket = buckets.bucket(Buckets.config());
     CountDownLatch inFirst = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Collector collector =
-        new Collector() {
-          @Override
-          public void onEntry(BucketEntry<String, String> entry) {
-            super.onEntry(entry);
-            if (entry.key().equals("order.0")) {
-              inFirst.countDown();
-              try {
-                release.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            }
-          }
-        };
+    Collector collector = gatedCollector("order.0", inFirst, release);
     Watch watch =
         watch(bucket.watch(KeyFilter.prefix("order."), collector, WatchOption.UPDATES_ONLY));
     assertEquals(List.of(EOD), collector.take(1));
@@ -325,21 +333,7 @@ class BucketWatchTest {
     }
     CountDownLatch inGate = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Collector collector =
-        new Collector() {
-          @Override
-          public void onEntry(BucketEntry<String, String> entry) {
-            super.onEntry(entry);
-            if (entry.key().equals("gate")) {
-              inGate.countDown();
-              try {
-                release.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            }
-          }
-        };
+    Collector collector = gatedCollector("gate", inGate, release);
     watch(bucket.watch(KeyFilter.all(), collector, WatchOption.UPDATES_ONLY));
     assertEquals(List.of(EOD), collector.take(1));
     bucket.put("gate", "g"); // 7502
@@ -367,21 +361,7 @@ class BucketWatchTest {
     Bucket<String, String> bucket = Buckets.bucketOf(cache);
     CountDownLatch inFirst = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Collector collector =
-        new Collector() {
-          @Override
-          public void onEntry(BucketEntry<String, String> entry) {
-            super.onEntry(entry);
-            if (entry.key().equals("order.0")) {
-              inFirst.countDown();
-              try {
-                release.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            }
-          }
-        };
+    Collector collector = gatedCollector("order.0", inFirst, release);
     watch(bucket.watch(KeyFilter.prefix("order."), collector, WatchOption.UPDATES_ONLY));
     assertEquals(List.of(EOD), collector.take(1));
     bucket.put("order.1", "placed"); // 1

@@ -193,28 +193,25 @@ final class SettingsReader {
   }
 
   private long maxBytes(ConfigValue value, List<String> path) {
-    BigInteger bytes;
-    try {
-      bytes = value.atKey(VALUE).getMemorySize(VALUE).toBytesBigInteger();
-    } catch (ConfigException e) {
-      throw invalid(value, path, MAX_BYTES_RULE);
-    }
-    if (bytes.compareTo(BigInteger.valueOf(CellarConfiguration.MIN_MAX_BYTES)) < 0
-        || bytes.bitLength() >= Long.SIZE) {
-      throw invalid(value, path, MAX_BYTES_RULE + "; this is " + bytes + " bytes");
-    }
-    return bytes.longValueExact();
+    return size(value, path, CellarConfiguration.MIN_MAX_BYTES, MAX_BYTES_RULE);
   }
 
   private long forgottenMarkerBytes(ConfigValue value, List<String> path) {
+    return size(value, path, 0, FORGOTTEN_MARKER_BYTES_RULE);
+  }
+
+  /**
+   * A size in bytes from {@code min} to {@code Long.MAX_VALUE}, or the {@code rule} as the error.
+   */
+  private long size(ConfigValue value, List<String> path, long min, String rule) {
     BigInteger bytes;
     try {
       bytes = value.atKey(VALUE).getMemorySize(VALUE).toBytesBigInteger();
     } catch (ConfigException e) {
-      throw invalid(value, path, FORGOTTEN_MARKER_BYTES_RULE);
+      throw invalid(value, path, rule);
     }
-    if (bytes.signum() < 0 || bytes.bitLength() >= Long.SIZE) {
-      throw invalid(value, path, FORGOTTEN_MARKER_BYTES_RULE);
+    if (bytes.compareTo(BigInteger.valueOf(min)) < 0 || bytes.bitLength() >= Long.SIZE) {
+      throw invalid(value, path, rule + "; this is " + bytes + " bytes");
     }
     return bytes.longValueExact();
   }
