@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * page ({@link SlabPage#lockedReads}) is never in that view: such a reader sees {@code null},
  * learns from {@link #lockedReads} that the page exists, and reads it under the segment's lock, so
  * the buffer can be freed as soon as its record is. A caller holding the owning segment's lock uses
- * {@link #lockedBuffer}, which sees every page.
+ * {@link #page}, which sees every page.
  */
 public final class PageTable {
   private volatile @Nullable UnsafeBuffer[] buffers = new UnsafeBuffer[64];
@@ -67,15 +67,6 @@ public final class PageTable {
   public boolean lockedReads(int id) {
     SlabPage page = page(id);
     return page != null && page.lockedReads;
-  }
-
-  /**
-   * The buffer of page {@code id}, whatever its kind, or {@code null}. Only for a caller that holds
-   * the lock of the segment that owns the page.
-   */
-  public @Nullable UnsafeBuffer lockedBuffer(int id) {
-    SlabPage page = page(id);
-    return page == null ? null : page.buffer;
   }
 
   /** The metadata of page {@code id}, or {@code null}. Meant for its owning segment. */

@@ -1377,11 +1377,7 @@ public final class Segment {
 
   /** The page of {@code ref}, large or not. Caller holds the lock, so the page must exist. */
   UnsafeBuffer bufferOf(long ref) {
-    UnsafeBuffer page = context.pageTable.lockedBuffer(RecordRefs.pageId(ref));
-    if (page == null) {
-      throw new IllegalStateException("reference " + Long.toHexString(ref) + " names no page");
-    }
-    return page;
+    return allocator.pageOf(ref).buffer;
   }
 
   long revisionOf(long ref) {
@@ -1413,20 +1409,11 @@ public final class Segment {
   }
 
   int copyRecord(long ref, MutableDirectBuffer out, int position) {
-    SlabPage page = slabOf(ref);
+    SlabPage page = allocator.pageOf(ref);
     int offset = RecordRefs.offset(ref);
     int length = Records.length(page.buffer, offset);
     RecordBytes.copyOut(page, offset, out, position, length);
     return length;
-  }
-
-  /** The page (a slab page, a large record's or the marker ring's) of {@code ref}; under a lock. */
-  private SlabPage slabOf(long ref) {
-    SlabPage page = context.pageTable.page(RecordRefs.pageId(ref));
-    if (page == null) {
-      throw new IllegalStateException("reference " + Long.toHexString(ref) + " names no page");
-    }
-    return page;
   }
 
   UnsafeBuffer table() {

@@ -184,7 +184,10 @@ public final class SlabAllocator {
     return allPages;
   }
 
-  /** The page that holds {@code ref}; it must be one of this allocator's. */
+  /**
+   * The page that holds {@code ref}, of any kind the page table knows (a slab page, a large
+   * record's, a marker ring); it must exist. For a caller holding the segment's lock.
+   */
   public SlabPage pageOf(long ref) {
     SlabPage page = pageTable.page(RecordRefs.pageId(ref));
     if (page == null) {

@@ -120,8 +120,8 @@ class SlabAllocatorTest {
     int pageId = RecordRefs.pageId(ref);
     assertNull(pages.buffer(pageId), "optimistic readers never get the buffer");
     assertTrue(pages.lockedReads(pageId), "they learn that the page is read under the lock");
-    assertNotNull(pages.lockedBuffer(pageId));
-    assertEquals(PAGE + 64, pages.lockedBuffer(pageId).capacity());
+    assertNotNull(pages.page(pageId));
+    assertEquals(PAGE + 64, pages.page(pageId).buffer.capacity());
     assertFalse(pages.lockedReads(RecordRefs.pageId(allocator.allocate(100))));
   }
 
@@ -129,7 +129,7 @@ class SlabAllocatorTest {
   void aFreedLargeBufferServesTheNextRecordOfAboutItsSize() {
     SlabAllocator allocator = allocator(40 * PAGE);
     long ref = allocator.allocate(PAGE + 1000L);
-    UnsafeBuffer buffer = pages.lockedBuffer(RecordRefs.pageId(ref));
+    UnsafeBuffer buffer = pages.page(RecordRefs.pageId(ref)).buffer;
     long cost = DirectMemory.cost(buffer.capacity());
     allocator.free(ref);
     assertEquals(0, total.get(), "no longer in use");
@@ -138,22 +138,22 @@ class SlabAllocatorTest {
     assertEquals(0, allocator.freePageCount());
 
     long again = allocator.allocate(PAGE + 900L);
-    assertSame(buffer, pages.lockedBuffer(RecordRefs.pageId(again)), "the same buffer");
+    assertSame(buffer, pages.page(RecordRefs.pageId(again)).buffer, "the same buffer");
     assertEquals(cost, total.get());
     assertEquals(cost, reserved.get(), "no fresh memory was taken");
     allocator.free(again);
 
     long smaller = allocator.allocate(PAGE * 7L / 8);
-    assertNotSame(buffer, pages.lockedBuffer(RecordRefs.pageId(smaller)), "a page is not large");
+    assertNotSame(buffer, pages.page(RecordRefs.pageId(smaller)).buffer, "a page is not large");
     long larger = allocator.allocate(PAGE + 4000L);
-    assertNotSame(buffer, pages.lockedBuffer(RecordRefs.pageId(larger)), "too small");
+    assertNotSame(buffer, pages.page(RecordRefs.pageId(larger)).buffer, "too small");
     allocator.free(larger);
     long muchSmaller = allocator.allocate(PAGE / 2 * 3L);
-    UnsafeBuffer fresh = pages.lockedBuffer(RecordRefs.pageId(muchSmaller));
+    UnsafeBuffer fresh = pages.page(RecordRefs.pageId(muchSmaller)).buffer;
     allocator.free(muchSmaller);
     assertNotSame(
         fresh,
-        pages.lockedBuffer(RecordRefs.pageId(allocator.allocate(PAGE + 1000L))),
+        pages.page(RecordRefs.pageId(allocator.allocate(PAGE + 1000L))).buffer,
         "a buffer more than an eighth too large is left for another record");
 
     for (int i = 0; i < SlabAllocator.MAX_FREE_LARGE + 3; i++) {
@@ -167,7 +167,7 @@ class SlabAllocatorTest {
     long budget = 3 * DirectMemory.cost(PAGE);
     SlabAllocator allocator = allocator(budget);
     long ref = allocator.allocate(2L * PAGE);
-    UnsafeBuffer buffer = pages.lockedBuffer(RecordRefs.pageId(ref));
+    UnsafeBuffer buffer = pages.page(RecordRefs.pageId(ref)).buffer;
     allocator.free(ref);
     assertEquals(1, allocator.freeLargeCount());
     assertTrue(allocator.canAllocate(100), "the pooled buffer's bytes count as available");
