@@ -148,43 +148,8 @@ public final class BatchCommit {
     }
     Segment[] segments = involved.keySet().toArray(new Segment[0]);
     Arrays.sort(segments, (a, b) -> Integer.compare(a.index, b.index));
-    long[] stamps = new long[segments.length];
-    int locked = 0;
-    try {
-      for (; locked < segments.length; locked++) {
-        stamps[locked] = segments[locked].lock.writeLock();
-      }
-      context.checkOpen();
-      return underLocks(context, ops, states, written);
-    } catch (RuntimeException | Error e) {
-      for (int i = 0; i < locked; i++) {
-        segments[i].suppressObserverFailure(e);
-      }
-      throw e;
-    } finally {
-      unlockAll(segments, stamps, locked);
-    }
-  }
-
-  /**
-   * Releases the locks in reverse order, then throws the observer's first failure (lowest revision)
-   * in any of the segments: the commit is complete by then.
-   */
-  private static void unlockAll(Segment[] segments, long[] stamps, int locked) {
-    Throwable first = null;
-    long firstRevision = Long.MAX_VALUE;
-    for (int i = locked - 1; i >= 0; i--) {
-      long revision = segments[i].observerFailureRevision();
-      Throwable failure = segments[i].takeObserverFailure();
-      if (failure != null && revision < firstRevision) {
-        first = failure;
-        firstRevision = revision;
-      }
-      segments[i].lock.unlockWrite(stamps[i]);
-    }
-    if (first != null) {
-      Segment.rethrow(first);
-    }
+    return Segment.underWriteLocks(
+        segments, context, () -> underLocks(context, ops, states, written));
   }
 
   private static long underLocks(

@@ -13,6 +13,7 @@ import dev.cellar.engine.RecordView;
 import dev.cellar.engine.WriteOutcome;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.LongSupplier;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -974,7 +975,7 @@ public final class Segment {
    * The revision the observer first failed on in this write-locked section, {@link Long#MAX_VALUE}
    * when it has not failed. Caller holds the write lock.
    */
-  long observerFailureRevision() {
+  private long observerFailureRevision() {
     return observerFailure == null ? Long.MAX_VALUE : observerFailureRevision;
   }
 
@@ -1143,11 +1144,35 @@ public final class Segment {
   }
 
   /**
-   * Empties every segment at once, as one step: their write locks are taken in index order (as a
-   * batch commit takes them), so no atomic commit is ever half erased; then the bucket's clear
-   * count moves on, which makes every watch cursor reset.
+   * Empties every segment at once, as one step: their write locks are taken together (as a batch
+   * commit takes them), so no atomic commit is ever half erased; then the bucket's clear count
+   * moves on, which makes every watch cursor reset.
    */
   public static void clearAll(Segment[] segments, BucketContext context) {
+    underWriteLocks(
+        segments,
+        context,
+        () -> {
+          try {
+            for (Segment segment : segments) {
+              segment.clearLocked();
+            }
+          } finally {
+            // Even a clear that failed part-way erased records without revisions.
+            context.clearCount++;
+          }
+          return 0;
+        });
+  }
+
+  /**
+   * Runs {@code section} holding the write locks of {@code segments}, which are in index order:
+   * taken in that order (the one order every multi-segment writer uses, so two cannot deadlock),
+   * then the bucket checked open. Released in reverse order; then the observer's first failure
+   * (lowest revision) in any of them is thrown, the section being complete. When the section itself
+   * fails, the observer's failures are attached to that failure as suppressed instead.
+   */
+  static long underWriteLocks(Segment[] segments, BucketContext context, LongSupplier section) {
     long[] stamps = new long[segments.length];
     int locked = 0;
     try {
@@ -1155,18 +1180,31 @@ public final class Segment {
         stamps[locked] = segments[locked].lock.writeLock();
       }
       context.checkOpen();
-      try {
-        for (Segment segment : segments) {
-          segment.clearLocked();
-        }
-      } finally {
-        // Even a clear that failed part-way erased records without revisions.
-        context.clearCount++;
+      return section.getAsLong();
+    } catch (RuntimeException | Error e) {
+      for (int i = 0; i < locked; i++) {
+        segments[i].suppressObserverFailure(e);
       }
+      throw e;
     } finally {
-      for (int i = locked - 1; i >= 0; i--) {
-        segments[i].lock.unlockWrite(stamps[i]);
+      unlockAll(segments, stamps, locked);
+    }
+  }
+
+  private static void unlockAll(Segment[] segments, long[] stamps, int locked) {
+    Throwable first = null;
+    long firstRevision = Long.MAX_VALUE;
+    for (int i = locked - 1; i >= 0; i--) {
+      long revision = segments[i].observerFailureRevision();
+      Throwable failure = segments[i].takeObserverFailure();
+      if (failure != null && revision < firstRevision) {
+        first = failure;
+        firstRevision = revision;
       }
+      segments[i].lock.unlockWrite(stamps[i]);
+    }
+    if (first != null) {
+      rethrow(first);
     }
   }
 
