@@ -314,7 +314,7 @@ public final class SlabAllocator {
       return pooled;
     }
     long cost = DirectMemory.cost(capacity);
-    if (!reserveFresh(cost)) {
+    if (!reserve(cost)) {
       return null;
     }
     UnsafeBuffer buffer = DirectMemory.allocate(capacity);
@@ -360,9 +360,10 @@ public final class SlabAllocator {
 
   /**
    * Reserves {@code cost} fresh bytes, freeing pooled large buffers as needed; false, freeing
-   * nothing, when even that would not make room.
+   * nothing, when even that would not make room. Also for memory the caller allocates itself (an
+   * index table larger than a page).
    */
-  private boolean reserveFresh(long cost) {
+  public boolean reserve(long cost) {
     if (!fitsFresh(cost)) {
       return false;
     }
@@ -370,14 +371,6 @@ public final class SlabAllocator {
       freeOldestLarge();
     }
     return true;
-  }
-
-  /**
-   * Reserves {@code cost} bytes for memory the caller allocates itself (an index table larger than
-   * a page), freeing pooled large buffers as needed; false when that does not make room.
-   */
-  public boolean reserve(long cost) {
-    return reserveFresh(cost);
   }
 
   /**
@@ -394,7 +387,7 @@ public final class SlabAllocator {
       budget.unpark(cost);
       return pooled;
     }
-    if (!reserveFresh(cost)) {
+    if (!reserve(cost)) {
       return null;
     }
     UnsafeBuffer buffer = DirectMemory.allocate(pageSize);
