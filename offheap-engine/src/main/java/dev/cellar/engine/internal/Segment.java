@@ -312,18 +312,11 @@ public final class Segment {
       return EXPIRED;
     }
     if (destination != null) {
-      if (!destination.isExpandable()
-          && (long) destinationOffset + valueLength > destination.capacity()) {
+      if (!fits(destination, destinationOffset, valueLength)) {
         if (stamp != 0 && !lock.validate(stamp)) {
           return RETRY;
         }
-        throw new IllegalArgumentException(
-            "destination holds "
-                + destination.capacity()
-                + " bytes; the value needs "
-                + valueLength
-                + " at offset "
-                + destinationOffset);
+        throw tooSmall(destination, destinationOffset, valueLength);
       }
       destination.putBytes(
           destinationOffset, page, offset + HEADER_LENGTH + keyLength, valueLength);
@@ -337,6 +330,22 @@ public final class Segment {
           valueLength);
     }
     return valueLength;
+  }
+
+  /** True when {@code length} bytes fit {@code destination} at {@code offset} (or it can grow). */
+  private static boolean fits(MutableDirectBuffer destination, int offset, int length) {
+    return destination.isExpandable() || (long) offset + length <= destination.capacity();
+  }
+
+  private static IllegalArgumentException tooSmall(
+      MutableDirectBuffer destination, int offset, int length) {
+    return new IllegalArgumentException(
+        "destination holds "
+            + destination.capacity()
+            + " bytes; the value needs "
+            + length
+            + " at offset "
+            + offset);
   }
 
   /**
@@ -417,15 +426,8 @@ public final class Segment {
       return EXPIRED;
     }
     if (destination != null) {
-      if (!destination.isExpandable()
-          && (long) destinationOffset + valueLength > destination.capacity()) {
-        throw new IllegalArgumentException(
-            "destination holds "
-                + destination.capacity()
-                + " bytes; the value needs "
-                + valueLength
-                + " at offset "
-                + destinationOffset);
+      if (!fits(destination, destinationOffset, valueLength)) {
+        throw tooSmall(destination, destinationOffset, valueLength);
       }
       RecordBytes.copyOut(
           page, offset + HEADER_LENGTH + keyLength, destination, destinationOffset, valueLength);
