@@ -11,7 +11,7 @@ import org.agrona.concurrent.SystemEpochClock;
  * its argument at once and throws {@link IllegalArgumentException} (or {@link NullPointerException}
  * for a null) so that a bad configuration never reaches memory.
  *
- * <p>Defaults derive from the byte budget: one segment per 16 MiB (1 to 64), a journal of one
+ * <p>Defaults derive from the byte budget: one segment per 4 MiB (1 to 64), a journal of one
  * descriptor per KiB of budget (1,024 to 1,048,576; 65,536 at 64 MiB), pages of a sixteenth of a
  * segment's share (4 KiB to 1 MiB), and 64 heap bytes for forgotten markers per journal descriptor
  * (256 KiB to 16 MiB; 4 MiB at 64 MiB).
@@ -29,7 +29,11 @@ public final class BucketConfig {
   /** How often the background sweep looks for expired values when not set: 1 second. */
   public static final long DEFAULT_SWEEP_INTERVAL_MILLIS = 1000;
 
-  private static final long SEGMENT_SHARE = 16L << 20;
+  // Each segment has one write lock, so the share sets how many writers can run at once: at 16 MiB
+  // a 64 MiB bucket had 4 locks, and two threads putting Zipfian keys parked on them so often that
+  // together they were slower than one. A smaller share also caps the largest record (a quarter of
+  // a share), so 4 MiB keeps that at about 1 MiB.
+  private static final long SEGMENT_SHARE = 4L << 20;
   private static final int MAX_SEGMENTS_DEFAULT = 64;
   private static final int MAX_SEGMENTS = 1024;
   private static final int MIN_JOURNAL = 16;

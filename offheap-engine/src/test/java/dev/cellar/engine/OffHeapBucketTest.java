@@ -549,8 +549,14 @@ class OffHeapBucketTest {
     BucketConfig config = BucketConfig.builder().build();
     assertEquals(64L << 20, config.maxBytes());
     assertEquals(65_536, config.journalSize());
-    assertEquals(4, config.segments());
+    assertEquals(16, config.segments());
+    assertEquals(128 << 10, config.pageSize());
     assertEquals(1, config.history());
+    // One segment, and with it one write lock, per 4 MiB of budget, at most 64 by default.
+    assertEquals(1, BucketConfig.builder().maxBytes(4L << 20).build().segments());
+    assertEquals(2, BucketConfig.builder().maxBytes(12L << 20).build().segments());
+    assertEquals(64, BucketConfig.builder().maxBytes(256L << 20).build().segments());
+    assertEquals(64, BucketConfig.builder().maxBytes(8L << 30).build().segments());
   }
 
   @Test
