@@ -49,6 +49,15 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
    */
   public static final long DEFAULT_FORGOTTEN_MARKER_BYTES = -1;
 
+  /**
+   * {@link #getSegments()} when none is set: the engine gives the bucket one segment per 4 MiB of
+   * {@link #getMaxBytes()}, 1 to 64.
+   */
+  public static final int DEFAULT_SEGMENTS = 0;
+
+  /** The most segments a cache may have. */
+  public static final int MAX_SEGMENTS = 1024;
+
   private static final long serialVersionUID = 1L;
 
   private long maxBytes = DEFAULT_MAX_BYTES;
@@ -62,6 +71,7 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
   private boolean timers;
   private long nearCacheSize;
   private long forgottenMarkerBytes = DEFAULT_FORGOTTEN_MARKER_BYTES;
+  private int segments = DEFAULT_SEGMENTS;
   private Set<Class<?>> immutableTypes = Set.of();
 
   /** A configuration with every default: eternal, no loader or writer, 64 MiB, history 1. */
@@ -81,6 +91,7 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.timers = cellar.timers;
       this.nearCacheSize = cellar.nearCacheSize;
       this.forgottenMarkerBytes = cellar.forgottenMarkerBytes;
+      this.segments = cellar.segments;
       this.immutableTypes = cellar.immutableTypes;
     }
   }
@@ -176,6 +187,35 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
           "forgottenMarkerBytes must be 0 or more, or -1 for the default, was " + bytes);
     }
     this.forgottenMarkerBytes = bytes;
+    return this;
+  }
+
+  /** The bucket's segments; {@link #DEFAULT_SEGMENTS} for the engine's default. */
+  public int getSegments() {
+    return segments;
+  }
+
+  /**
+   * Sets how many segments the cache's off-heap bucket has: a power of two from 1 to {@value
+   * #MAX_SEGMENTS}, or {@link #DEFAULT_SEGMENTS} (the default) for one per 4 MiB of {@link
+   * #getMaxBytes()}, 1 to 64. Each segment has its own write lock and an equal share of the byte
+   * budget, so more segments let more threads write at once, and fewer let larger entries in: one
+   * entry may take at most a quarter of a segment's share. Each share must be at least 64 KiB,
+   * which the cache checks when it is created ({@link IllegalArgumentException} otherwise).
+   *
+   * @throws IllegalArgumentException if {@code segments} is neither 0 nor a power of two up to
+   *     {@value #MAX_SEGMENTS}
+   */
+  public CellarConfiguration<K, V> setSegments(int segments) {
+    if (segments != DEFAULT_SEGMENTS
+        && (segments < 1 || segments > MAX_SEGMENTS || Integer.bitCount(segments) != 1)) {
+      throw new IllegalArgumentException(
+          "segments must be a power of two from 1 to "
+              + MAX_SEGMENTS
+              + ", or 0 for the default, was "
+              + segments);
+    }
+    this.segments = segments;
     return this;
   }
 
@@ -368,6 +408,7 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
         && timers == that.timers
         && nearCacheSize == that.nearCacheSize
         && forgottenMarkerBytes == that.forgottenMarkerBytes
+        && segments == that.segments
         && immutableTypes.equals(that.immutableTypes);
   }
 
@@ -375,7 +416,13 @@ public class CellarConfiguration<K, V> extends MutableConfiguration<K, V> {
   public int hashCode() {
     return 31 * super.hashCode()
         + Objects.hash(
-            maxBytes, history, deserializationFilter, timers, nearCacheSize, forgottenMarkerBytes);
+            maxBytes,
+            history,
+            deserializationFilter,
+            timers,
+            nearCacheSize,
+            forgottenMarkerBytes,
+            segments);
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {

@@ -72,11 +72,13 @@ class CellarConfigurationSerializationTest {
             .setTypes(String.class, String.class)
             .setMaxBytes(8L << 20)
             .setHistory(3)
+            .setSegments(2)
             .setKeySerializer(new UpperCase())
             .setClock(fixed);
     CellarConfiguration<String, String> copy = roundTrip(original);
     assertEquals(8L << 20, copy.getMaxBytes());
     assertEquals(3, copy.getHistory());
+    assertEquals(2, copy.getSegments());
     assertEquals(fixed, copy.getClock());
     assertInstanceOf(UpperCase.class, copy.getKeySerializer());
     assertNotEquals(original, copy, "the serializers are equal only by identity");

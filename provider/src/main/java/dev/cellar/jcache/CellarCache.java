@@ -143,7 +143,10 @@ public final class CellarCache<K, V> implements Cache<K, V> {
         != CellarConfiguration.DEFAULT_FORGOTTEN_MARKER_BYTES) {
       engineConfig.forgottenMarkerBytes(configuration.getForgottenMarkerBytes());
     }
-    this.bucket = new OffHeapBucket(engineConfig.build());
+    if (configuration.getSegments() != CellarConfiguration.DEFAULT_SEGMENTS) {
+      engineConfig.segments(configuration.getSegments());
+    }
+    this.bucket = new OffHeapBucket(build(engineConfig, name, events));
     this.registrations =
         new CacheRegistrations(
             manager.getURI(),
@@ -207,6 +210,22 @@ public final class CellarCache<K, V> implements Cache<K, V> {
             return statisticsEnabled;
           }
         });
+  }
+
+  /**
+   * The engine's configuration, or the {@link IllegalArgumentException} that {@code createCache}
+   * throws for an invalid one (segments whose shares of max-bytes are too small), once the
+   * listeners already made are closed.
+   */
+  private static BucketConfig build(
+      BucketConfig.Builder engineConfig, String name, EventDispatcher<?, ?> events) {
+    try {
+      return engineConfig.build();
+    } catch (IllegalArgumentException e) {
+      events.close();
+      throw new IllegalArgumentException(
+          "invalid configuration for cache " + name + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -17,6 +17,18 @@ public interface CellarCacheMXBean {
   /** The off-heap byte budget ({@code max-bytes}); the cache evicts rather than exceed it. */
   long getMaxBytes();
 
+  /**
+   * Segments of the off-heap store ({@code segments}): each has its own write lock and an equal
+   * share of the byte budget.
+   */
+  int getSegments();
+
+  /**
+   * The largest entry the cache accepts, in bytes of its record: the 48-byte header plus the
+   * serialized key and value; a quarter of a segment's share of the budget.
+   */
+  long getMaxEntryBytes();
+
   /** Keys with a live value. */
   long getEntries();
 

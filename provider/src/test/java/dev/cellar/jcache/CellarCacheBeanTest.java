@@ -74,6 +74,9 @@ class CellarCacheBeanTest {
     assertEquals(engine.recordCount(), bean.getRecords());
     assertEquals(3, bean.getRevision());
     assertEquals(64L << 20, bean.getMaxBytes());
+    assertEquals(16, bean.getSegments());
+    assertEquals(engine.maxRecordLength(), bean.getMaxEntryBytes());
+    assertEquals(16, SERVER.getAttribute(name("figures"), "Segments"));
     assertEquals(engine.bytesInUse(), bean.getBytesInUse());
     assertEquals(engine.bytesReserved(), bean.getBytesReserved());
     assertTrue(bean.getBytesInUse() > 0);
@@ -106,6 +109,7 @@ class CellarCacheBeanTest {
     assertEquals(0, bean.getMaxWatcherLag());
     assertEquals(0, bean.getForgottenMarkerBytes());
     assertEquals(64L << 20, bean.getMaxBytes());
+    assertEquals(16, bean.getSegments());
   }
 
   @Test

@@ -193,8 +193,8 @@ class DeclarativeConfigurationTest {
     assertEquals(
         "Invalid Cellar configuration classpath:cellar/provider-bad.conf, line 4: unknown key"
             + " cellar.caches.orders.max-byte; allowed here: max-bytes, history, statistics,"
-            + " management, expiry, near-cache-size, immutable-types, forgotten-marker-bytes (a"
-            + " cache name that holds '.' must be quoted: \"com.acme.Order\" { ... })",
+            + " management, expiry, near-cache-size, immutable-types, forgotten-marker-bytes,"
+            + " segments (a cache name that holds '.' must be quoted: \"com.acme.Order\" { ... })",
         misspelt.getMessage());
 
     URI broken = Files.writeString(dir.resolve("broken.conf"), "cellar { defaults {\n").toUri();

@@ -238,6 +238,14 @@ public final class EntryStore<K, V> {
   /** The engine refused a record (too large for the budget): the JCache answer for it. */
   private CacheException cannotStore(IllegalArgumentException e) {
     return new CacheException(
-        "cannot store the entry in cache " + cacheName + ": " + e.getMessage(), e);
+        "cannot store the entry in cache "
+            + cacheName
+            + ": "
+            + e.getMessage()
+            + "; one entry may take a quarter of a segment's share of max-bytes, and this cache"
+            + " has "
+            + bucket.config().segments()
+            + " segments: a larger max-bytes or fewer segments let larger entries in",
+        e);
   }
 }

@@ -88,8 +88,8 @@ public final class CacheManagerSettings {
    *   <li>a {@link CellarConfiguration} is copied as it is;
    *   <li>another {@link CompleteConfiguration} (such as a plain {@code MutableConfiguration})
    *       keeps everything it states, and takes max-bytes, history, near-cache-size,
-   *       forgotten-marker-bytes and immutable-types, which it cannot state, from the defaults. Its
-   *       statistics, management and expiry win over the defaults, because a {@code
+   *       forgotten-marker-bytes, segments and immutable-types, which it cannot state, from the
+   *       defaults. Its statistics, management and expiry win over the defaults, because a {@code
    *       MutableConfiguration} always states them;
    *   <li>a bare {@link Configuration}, or a {@code MutableConfiguration} left exactly as {@code
    *       new MutableConfiguration<>()} made it (as Hibernate and Spring create caches on demand),
@@ -101,12 +101,7 @@ public final class CacheManagerSettings {
       return new CellarConfiguration<>(cellar);
     }
     if (given instanceof CompleteConfiguration<K, V> complete && !isUntouched(complete)) {
-      return new CellarConfiguration<>(complete)
-          .setMaxBytes(defaults.maxBytes())
-          .setHistory(defaults.history())
-          .setNearCacheSize(defaults.nearCacheSize())
-          .setForgottenMarkerBytes(defaults.forgottenMarkerBytes())
-          .setImmutableTypes(defaults.immutableTypes().toArray(new Class<?>[0]));
+      return defaults.applyUnstatable(new CellarConfiguration<>(complete));
     }
     return defaults
         .applyTo(new CellarConfiguration<K, V>())

@@ -1,145 +1,58 @@
 package dev.cellar.internal.config;
 
 import dev.cellar.CellarConfiguration;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The settings a configuration file can give one cache, all of them resolved: a cache's section
- * overlaid on the file's defaults, which are overlaid on {@link #BUILT_IN}.
- *
- * @param maxBytes the off-heap byte budget
- * @param history records kept per key
- * @param statistics whether JCache statistics are on
- * @param management whether the JCache configuration MXBean is registered
- * @param expiry the expiry policy
- * @param nearCacheSize the near tier's size, 0 for none
- * @param forgottenMarkerBytes heap for markers forgotten ahead of lagging watches, -1 for default
- * @param immutableTypes the records and enums declared immutable for the near tier
+ * overlaid on the file's defaults, which are overlaid on {@link #BUILT_IN}. Immutable: each {@link
+ * #with} makes a changed copy. The values live in a {@link CellarConfiguration}, whose setters
+ * already check them, so a new setting needs no field, accessor or copy method here, only a line in
+ * {@link #applyTo}.
  */
-record CacheSettings(
-    long maxBytes,
-    int history,
-    boolean statistics,
-    boolean management,
-    ExpirySetting expiry,
-    long nearCacheSize,
-    long forgottenMarkerBytes,
-    Set<Class<?>> immutableTypes) {
-
+final class CacheSettings {
   /** What a cache gets when no file says otherwise: {@link CellarConfiguration}'s own defaults. */
-  static final CacheSettings BUILT_IN = of(new CellarConfiguration<>());
+  static final CacheSettings BUILT_IN = new CacheSettings(new CellarConfiguration<>());
 
-  private static CacheSettings of(CellarConfiguration<?, ?> configuration) {
-    return new CacheSettings(
-        configuration.getMaxBytes(),
-        configuration.getHistory(),
-        configuration.isStatisticsEnabled(),
-        configuration.isManagementEnabled(),
-        ExpirySetting.ETERNAL,
-        configuration.getNearCacheSize(),
-        configuration.getForgottenMarkerBytes(),
-        configuration.getImmutableTypes());
+  /** Never changed once this holds it. */
+  private final CellarConfiguration<Object, Object> values;
+
+  private CacheSettings(CellarConfiguration<Object, Object> values) {
+    this.values = values;
   }
 
-  CacheSettings withMaxBytes(long value) {
-    return new CacheSettings(
-        value,
-        history,
-        statistics,
-        management,
-        expiry,
-        nearCacheSize,
-        forgottenMarkerBytes,
-        immutableTypes);
+  /** These settings with {@code change} applied to a copy of them. */
+  CacheSettings with(Consumer<CellarConfiguration<Object, Object>> change) {
+    CellarConfiguration<Object, Object> copy = new CellarConfiguration<>(values);
+    change.accept(copy);
+    return new CacheSettings(copy);
   }
 
-  CacheSettings withHistory(int value) {
-    return new CacheSettings(
-        maxBytes,
-        value,
-        statistics,
-        management,
-        expiry,
-        nearCacheSize,
-        forgottenMarkerBytes,
-        immutableTypes);
-  }
-
-  CacheSettings withStatistics(boolean value) {
-    return new CacheSettings(
-        maxBytes,
-        history,
-        value,
-        management,
-        expiry,
-        nearCacheSize,
-        forgottenMarkerBytes,
-        immutableTypes);
-  }
-
-  CacheSettings withManagement(boolean value) {
-    return new CacheSettings(
-        maxBytes,
-        history,
-        statistics,
-        value,
-        expiry,
-        nearCacheSize,
-        forgottenMarkerBytes,
-        immutableTypes);
-  }
-
-  CacheSettings withExpiry(ExpirySetting value) {
-    return new CacheSettings(
-        maxBytes,
-        history,
-        statistics,
-        management,
-        value,
-        nearCacheSize,
-        forgottenMarkerBytes,
-        immutableTypes);
-  }
-
-  CacheSettings withNearCacheSize(long value) {
-    return new CacheSettings(
-        maxBytes,
-        history,
-        statistics,
-        management,
-        expiry,
-        value,
-        forgottenMarkerBytes,
-        immutableTypes);
-  }
-
-  CacheSettings withForgottenMarkerBytes(long value) {
-    return new CacheSettings(
-        maxBytes, history, statistics, management, expiry, nearCacheSize, value, immutableTypes);
-  }
-
-  CacheSettings withImmutableTypes(Set<Class<?>> value) {
-    return new CacheSettings(
-        maxBytes,
-        history,
-        statistics,
-        management,
-        expiry,
-        nearCacheSize,
-        forgottenMarkerBytes,
-        value);
-  }
-
-  /** Writes these settings into {@code configuration} and returns it. */
+  /**
+   * Writes the settings a file can give into {@code configuration} and returns it: max-bytes,
+   * history, statistics, management, expiry, near-cache-size, forgotten-marker-bytes, segments and
+   * immutable-types.
+   */
   <K, V> CellarConfiguration<K, V> applyTo(CellarConfiguration<K, V> configuration) {
+    applyUnstatable(configuration);
+    configuration
+        .setStatisticsEnabled(values.isStatisticsEnabled())
+        .setManagementEnabled(values.isManagementEnabled())
+        .setExpiryPolicyFactory(values.getExpiryPolicyFactory());
+    return configuration;
+  }
+
+  /**
+   * Writes into {@code configuration} the settings that a plain JCache configuration cannot state
+   * (all but statistics, management and expiry) and returns it.
+   */
+  <K, V> CellarConfiguration<K, V> applyUnstatable(CellarConfiguration<K, V> configuration) {
     return configuration
-        .setMaxBytes(maxBytes)
-        .setHistory(history)
-        .setStatisticsEnabled(statistics)
-        .setManagementEnabled(management)
-        .setExpiryPolicyFactory(expiry.factory())
-        .setNearCacheSize(nearCacheSize)
-        .setForgottenMarkerBytes(forgottenMarkerBytes)
-        .setImmutableTypes(immutableTypes.toArray(new Class<?>[0]));
+        .setMaxBytes(values.getMaxBytes())
+        .setHistory(values.getHistory())
+        .setNearCacheSize(values.getNearCacheSize())
+        .setForgottenMarkerBytes(values.getForgottenMarkerBytes())
+        .setSegments(values.getSegments())
+        .setImmutableTypes(values.getImmutableTypes().toArray(new Class<?>[0]));
   }
 }

@@ -47,6 +47,7 @@ final class SettingsReader {
   static final String NEAR_CACHE_SIZE = "near-cache-size";
   static final String IMMUTABLE_TYPES = "immutable-types";
   static final String FORGOTTEN_MARKER_BYTES = "forgotten-marker-bytes";
+  static final String SEGMENTS = "segments";
 
   private static final List<String> SECTION_KEYS = List.of(DEFAULTS, CACHES, METRICS);
   private static final List<String> METRICS_KEYS = List.of(REGISTRY);
@@ -59,7 +60,8 @@ final class SettingsReader {
           EXPIRY,
           NEAR_CACHE_SIZE,
           IMMUTABLE_TYPES,
-          FORGOTTEN_MARKER_BYTES);
+          FORGOTTEN_MARKER_BYTES,
+          SEGMENTS);
   private static final List<String> EXPIRY_KEYS = List.of(POLICY, DURATION);
 
   /** {@link CellarConfiguration#setHistory}'s bounds. */
@@ -84,6 +86,11 @@ final class SettingsReader {
   private static final String FORGOTTEN_MARKER_BYTES_RULE =
       "forgotten-marker-bytes must be a size, 0 or more, such as 0 or 4 MiB (heap for markers that"
           + " lagging watches have yet to read; leave it out for the default)";
+  private static final String SEGMENTS_RULE =
+      "segments must be a power of two from 1 to "
+          + CellarConfiguration.MAX_SEGMENTS
+          + ", such as 4 or 64 (each segment has a write lock and an equal share of max-bytes, and"
+          + " one entry may take a quarter of a share; leave it out for one per 4 MiB, 1 to 64)";
   private static final String IMMUTABLE_TYPES_RULE =
       "immutable-types must be a list of class names of records or enums, such as"
           + " [\"com.acme.Price\", \"com.acme.Currency\"]";
@@ -175,17 +182,22 @@ final class SettingsReader {
       ConfigValue value = entry.getValue();
       settings =
           switch (entry.getKey()) {
-            case MAX_BYTES -> settings.withMaxBytes(maxBytes(value, at));
-            case HISTORY -> settings.withHistory(history(value, at));
-            case STATISTICS -> settings.withStatistics(bool(value, at));
-            case MANAGEMENT -> settings.withManagement(bool(value, at));
+            case MAX_BYTES -> settings.with(c -> c.setMaxBytes(maxBytes(value, at)));
+            case HISTORY -> settings.with(c -> c.setHistory(history(value, at)));
+            case STATISTICS -> settings.with(c -> c.setStatisticsEnabled(bool(value, at)));
+            case MANAGEMENT -> settings.with(c -> c.setManagementEnabled(bool(value, at)));
             // Replaced whole, never merged key by key: a duration inherited from the defaults
             // would otherwise attach itself to a cache's "eternal".
-            case EXPIRY -> settings.withExpiry(expiry(value, at));
-            case NEAR_CACHE_SIZE -> settings.withNearCacheSize(nearCacheSize(value, at));
-            case IMMUTABLE_TYPES -> settings.withImmutableTypes(immutableTypes(value, at));
+            case EXPIRY ->
+                settings.with(c -> c.setExpiryPolicyFactory(expiry(value, at).factory()));
+            case NEAR_CACHE_SIZE ->
+                settings.with(c -> c.setNearCacheSize(nearCacheSize(value, at)));
+            case IMMUTABLE_TYPES ->
+                settings.with(
+                    c -> c.setImmutableTypes(immutableTypes(value, at).toArray(new Class<?>[0])));
             case FORGOTTEN_MARKER_BYTES ->
-                settings.withForgottenMarkerBytes(forgottenMarkerBytes(value, at));
+                settings.with(c -> c.setForgottenMarkerBytes(forgottenMarkerBytes(value, at)));
+            case SEGMENTS -> settings.with(c -> c.setSegments(segments(value, at)));
             default -> throw unknownKey(value, at, CACHE_KEYS, unknownKeyHint);
           };
     }
@@ -218,6 +230,14 @@ final class SettingsReader {
 
   private int history(ConfigValue value, List<String> path) {
     return (int) wholeNumber(value, path, MIN_HISTORY, MAX_HISTORY, HISTORY_RULE);
+  }
+
+  private int segments(ConfigValue value, List<String> path) {
+    long segments = wholeNumber(value, path, 1, CellarConfiguration.MAX_SEGMENTS, SEGMENTS_RULE);
+    if (Long.bitCount(segments) != 1) {
+      throw invalid(value, path, SEGMENTS_RULE);
+    }
+    return (int) segments;
   }
 
   private long nearCacheSize(ConfigValue value, List<String> path) {

@@ -50,6 +50,16 @@ public final class CellarCacheBean implements CellarCacheMXBean {
   }
 
   @Override
+  public int getSegments() {
+    return engine.config().segments();
+  }
+
+  @Override
+  public long getMaxEntryBytes() {
+    return engine.maxRecordLength();
+  }
+
+  @Override
   public long getEntries() {
     return live(engine::entryCount);
   }

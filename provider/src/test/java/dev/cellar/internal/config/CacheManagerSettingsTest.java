@@ -161,6 +161,43 @@ class CacheManagerSettingsTest {
   }
 
   @Test
+  void segmentsComeFromTheDefaultsAndTheCachesSections() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("segments", ".conf");
+    try {
+      java.nio.file.Files.writeString(
+          file,
+          """
+          cellar {
+            defaults { segments = 32 }
+            caches {
+              blobs { segments = 1 }
+              plain { }
+            }
+          }
+          """);
+      CacheManagerSettings settings =
+          CacheManagerSettings.load(file.toUri(), CacheManagerSettingsTest.class.getClassLoader());
+      assertEquals(32, settings.defaults().getSegments());
+      assertEquals(1, settings.forCache("blobs").getSegments());
+      assertEquals(32, settings.forCache("plain").getSegments());
+      assertEquals(32, settings.forCache("undeclared").getSegments());
+      var touched = new javax.cache.configuration.MutableConfiguration<String, String>();
+      touched.setStatisticsEnabled(true);
+      CellarConfiguration<String, String> completed = settings.applyDefaults(touched);
+      assertEquals(32, completed.getSegments());
+      assertTrue(completed.isStatisticsEnabled(), "the given configuration's statistics win");
+      assertEquals(
+          CellarConfiguration.DEFAULT_SEGMENTS,
+          CacheManagerSettings.load(
+                  ConfigLocation.DEFAULT_URI, CacheManagerSettingsTest.class.getClassLoader())
+              .forCache("any")
+              .getSegments());
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
+
+  @Test
   void aCacheTheFileDoesNotDeclareGetsTheDefaults() {
     CacheManagerSettings settings = load("classpath:cellar/full.conf");
 

@@ -25,10 +25,14 @@ class ConfigErrorsTest {
   private static final String POLICIES = "eternal, created, accessed, modified, touched";
   private static final String CACHE_KEYS =
       "max-bytes, history, statistics, management, expiry, near-cache-size, immutable-types,"
-          + " forgotten-marker-bytes";
+          + " forgotten-marker-bytes, segments";
   private static final String FORGOTTEN_RULE =
       "forgotten-marker-bytes must be a size, 0 or more, such as 0 or 4 MiB (heap for markers that"
           + " lagging watches have yet to read; leave it out for the default)";
+  private static final String SEGMENTS_RULE =
+      "segments must be a power of two from 1 to 1024, such as 4 or 64 (each segment has a write"
+          + " lock and an equal share of max-bytes, and one entry may take a quarter of a share;"
+          + " leave it out for one per 4 MiB, 1 to 64)";
   private static final String NEAR_RULE =
       "near-cache-size must be a whole number of entries, 0 (no near tier) or more";
   private static final String TYPES_RULE =
@@ -147,6 +151,19 @@ class ConfigErrorsTest {
         arguments(
             "cellar.caches.users.forgotten-marker-bytes = plenty",
             "cellar.caches.users.forgotten-marker-bytes = \"plenty\"; " + FORGOTTEN_RULE),
+        arguments("cellar.defaults.segments = 0", "cellar.defaults.segments = 0; " + SEGMENTS_RULE),
+        arguments(
+            "cellar.caches.users.segments = 12",
+            "cellar.caches.users.segments = 12; " + SEGMENTS_RULE),
+        arguments(
+            "cellar.caches.users.segments = 2048",
+            "cellar.caches.users.segments = 2048; " + SEGMENTS_RULE),
+        arguments(
+            "cellar.caches.users.segments = 4.5",
+            "cellar.caches.users.segments = 4.5; " + SEGMENTS_RULE),
+        arguments(
+            "cellar.caches.users.segments = many",
+            "cellar.caches.users.segments = \"many\"; " + SEGMENTS_RULE),
         arguments(
             "cellar.defaults.near-cache-size = -1",
             "cellar.defaults.near-cache-size = -1; " + NEAR_RULE),
