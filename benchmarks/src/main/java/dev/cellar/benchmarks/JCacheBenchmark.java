@@ -93,6 +93,9 @@ public class JCacheBenchmark {
   /** Bytes budgeted per entry beyond the value: key, record header, index slot, with slack. */
   static final long ENTRY_OVERHEAD = 256;
 
+  /** System property that sets Cellar's segment count; unset for the default. */
+  static final String SEGMENTS_PROPERTY = "cellar.segments";
+
   private static final long PERMUTATION_SEED = 0xCE11A5L;
   private static final String CACHE_NAME = "jcache-benchmark";
 
@@ -355,8 +358,17 @@ public class JCacheBenchmark {
       CellarConfiguration<String, byte[]> configuration = new CellarConfiguration<>();
       configuration.setTypes(String.class, byte[].class);
       configuration.setMaxBytes(maxBytes);
+      // -Dcellar.segments=N (N a power of two) compares segment counts within one build.
+      configuration.setSegments(Integer.getInteger(SEGMENTS_PROPERTY, 0));
       Cache<String, byte[]> cache = manager.createCache(CACHE_NAME, configuration);
-      return new JCacheStore(provider, manager, cache, "maxBytes " + maxBytes);
+      return new JCacheStore(
+          provider,
+          manager,
+          cache,
+          "maxBytes "
+              + maxBytes
+              + ", segments "
+              + cache.unwrap(dev.cellar.engine.OffHeapBucket.class).config().segments());
     }
 
     /** Caffeine's JCache, unbounded (its default), store by value (the JCache default). */
