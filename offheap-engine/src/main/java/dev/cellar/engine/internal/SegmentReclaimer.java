@@ -102,10 +102,14 @@ final class SegmentReclaimer {
 
   private boolean reclaimFor(long length, long headLength, long protectedHead) {
     int sizeClass = allocator.classes().classOf(length);
-    if (sizeClass >= 0
-        && !allocator.pagesOf(sizeClass).isEmpty()
-        && sweepClass(sizeClass, length, protectedHead)) {
-      return true;
+    if (sizeClass >= 0) {
+      // Its own class first; then, rather than empty a whole page of another class for one record,
+      // a class of chunks up to twice the size, whose freed chunk the allocator falls back to.
+      for (int swept = sizeClass; swept <= allocator.largestFallback(sizeClass); swept++) {
+        if (!allocator.pagesOf(swept).isEmpty() && sweepClass(swept, length, protectedHead)) {
+          return true;
+        }
+      }
     }
     if (headLength > allocator.pageSize() && allocator.freePageCount() > 0) {
       // Only a buffer of its own can hold a record whose header and key exceed a page, and pooled

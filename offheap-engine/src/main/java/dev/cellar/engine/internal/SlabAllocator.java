@@ -120,7 +120,30 @@ public final class SlabAllocator {
       return ref;
     }
     SlabPage page = newPage(sizeClass);
-    return page == null ? RecordRefs.NONE : takeChunk(page);
+    if (page != null) {
+      return takeChunk(page);
+    }
+    for (int larger = sizeClass + 1; larger <= largestFallback(sizeClass); larger++) {
+      ref = allocateFromPartial(larger, -1);
+      if (ref != RecordRefs.NONE) {
+        return ref;
+      }
+    }
+    return RecordRefs.NONE;
+  }
+
+  /**
+   * The largest class whose free chunks may hold a record of class {@code sizeClass} once no page
+   * of its own can be had: chunks up to twice its size, so at most half of one is wasted.
+   *
+   * <p>Why: every class in use needs pages of its own, and a segment has only some 16 to 32 pages.
+   * With values spread over a few powers of two, more classes than that are in use, and without
+   * this each write to a class that had lost its last page emptied a whole page of another class
+   * for its one record. A 64 MiB bucket of values from 100 B to 10 KB then held 8 MiB of them.
+   */
+  public int largestFallback(int sizeClass) {
+    int limit = classes.classOf(2L * classes.size(sizeClass));
+    return limit < 0 ? classes.count() - 1 : limit;
   }
 
   /** A chunk for {@code length} bytes only from free chunks outside page {@code excludedPageId}. */
@@ -133,16 +156,29 @@ public final class SlabAllocator {
   public boolean canAllocate(long length) {
     int sizeClass = classes.classOf(length);
     if (sizeClass >= 0) {
-      for (SlabPage page : partialByClass.get(sizeClass)) {
-        if (page.hasFreeChunk()) {
+      if (hasFreeChunk(sizeClass) || !freePages.isEmpty() || fitsFresh(freshCost(length))) {
+        return true;
+      }
+      for (int larger = sizeClass + 1; larger <= largestFallback(sizeClass); larger++) {
+        if (hasFreeChunk(larger)) {
           return true;
         }
       }
+      return false;
     }
     if (length <= pageSize) {
       return !freePages.isEmpty() || fitsFresh(freshCost(length));
     }
     return freeLargeFor(largeCapacity(length)) >= 0 || fitsFresh(freshCost(length));
+  }
+
+  private boolean hasFreeChunk(int sizeClass) {
+    for (SlabPage page : partialByClass.get(sizeClass)) {
+      if (page.hasFreeChunk()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Frees the record at {@code ref}: zeroes its revision first, then recycles the chunk. */

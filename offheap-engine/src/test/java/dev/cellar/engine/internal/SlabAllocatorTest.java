@@ -54,6 +54,47 @@ class SlabAllocatorTest {
   }
 
   @Test
+  void withNoPageToBeHadARecordTakesAFreeChunkAtMostTwiceItsClassSize() {
+    SlabAllocator allocator = allocator(2 * DirectMemory.cost(PAGE));
+    SizeClasses classes = allocator.classes();
+    long big = allocator.allocate(1_000);
+    long huge = allocator.allocate(3_000);
+    long hugeToo = allocator.allocate(3_000);
+    assertNotEquals(RecordRefs.pageId(big), RecordRefs.pageId(huge), "one page per class");
+    assertEquals(RecordRefs.pageId(huge), RecordRefs.pageId(hugeToo));
+    assertEquals(1_024, classes.size(classes.classOf(1_000)));
+    int smallClass = classes.classOf(600);
+    assertEquals(640, classes.size(smallClass));
+    assertEquals(classes.classOf(1_280), allocator.largestFallback(smallClass));
+
+    // No third page fits the budget: a 600-byte record takes a free 1,024-byte chunk.
+    long small = allocator.allocate(600);
+    assertEquals(RecordRefs.pageId(big), RecordRefs.pageId(small));
+    assertEquals(1_024, RecordRefs.offset(small));
+
+    // Every chunk of the 1,024-byte page taken: nothing free within twice 640 bytes.
+    List<Long> bigChunks = new ArrayList<>(List.of(big, small));
+    long next;
+    while ((next = allocator.allocate(1_000)) != RecordRefs.NONE) {
+      bigChunks.add(next);
+    }
+    assertEquals(PAGE / 1_024, bigChunks.size());
+    assertFalse(allocator.canAllocate(600));
+    assertEquals(RecordRefs.NONE, allocator.allocate(600));
+
+    // A free 1,024-byte chunk (at most twice 640) serves a 600-byte record ...
+    allocator.free(bigChunks.get(5));
+    assertTrue(allocator.canAllocate(600));
+    assertEquals(bigChunks.get(5), allocator.allocate(600));
+
+    // ... but a free chunk of 3,072 bytes (more than twice 640) never does.
+    allocator.free(huge);
+    assertFalse(allocator.canAllocate(600));
+    assertEquals(RecordRefs.NONE, allocator.allocate(600));
+    assertEquals(huge, allocator.allocate(3_000), "the freed chunk is still there for its class");
+  }
+
+  @Test
   void freedChunksAreReusedBeforeFreshOnes() {
     SlabAllocator allocator = allocator(10 * PAGE);
     long a = allocator.allocate(200);
