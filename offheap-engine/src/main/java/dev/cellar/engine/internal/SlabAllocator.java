@@ -115,7 +115,7 @@ public final class SlabAllocator {
     if (sizeClass < 0) {
       return allocateLarge(length, headLength);
     }
-    long ref = allocateFromPartial(sizeClass, -1);
+    long ref = allocateFromPartial(sizeClass);
     if (ref != RecordRefs.NONE) {
       return ref;
     }
@@ -124,7 +124,7 @@ public final class SlabAllocator {
       return takeChunk(page);
     }
     for (int larger = sizeClass + 1; larger <= largestFallback(sizeClass); larger++) {
-      ref = allocateFromPartial(larger, -1);
+      ref = allocateFromPartial(larger);
       if (ref != RecordRefs.NONE) {
         return ref;
       }
@@ -144,12 +144,6 @@ public final class SlabAllocator {
   public int largestFallback(int sizeClass) {
     int limit = classes.classOf(2L * classes.size(sizeClass));
     return limit < 0 ? classes.count() - 1 : limit;
-  }
-
-  /** A chunk for {@code length} bytes only from free chunks outside page {@code excludedPageId}. */
-  public long allocateExisting(long length, int excludedPageId) {
-    int sizeClass = classes.classOf(length);
-    return sizeClass < 0 ? RecordRefs.NONE : allocateFromPartial(sizeClass, excludedPageId);
   }
 
   /** True when a chunk of {@code length} bytes can be had without evicting anything. */
@@ -232,13 +226,10 @@ public final class SlabAllocator {
     return page;
   }
 
-  private long allocateFromPartial(int sizeClass, int excludedPageId) {
+  private long allocateFromPartial(int sizeClass) {
     List<SlabPage> partial = partialByClass.get(sizeClass);
     for (int i = partial.size() - 1; i >= 0; i--) {
       SlabPage page = partial.get(i);
-      if (page.id == excludedPageId) {
-        continue;
-      }
       if (page.hasFreeChunk() && page.allIndex >= 0) {
         long ref = takeChunk(page);
         if (!page.hasFreeChunk()) {

@@ -319,18 +319,6 @@ class SlabAllocatorTest {
   }
 
   @Test
-  void allocateExistingTakesOnlyFreeChunksOutsideTheExcludedPage() {
-    SlabAllocator allocator = allocator(10 * PAGE);
-    long first = allocator.allocate(100);
-    int pageId = RecordRefs.pageId(first);
-    assertEquals(RecordRefs.NONE, allocator.allocateExisting(100, pageId));
-    long other = allocator.allocateExisting(100, -1);
-    assertNotEquals(RecordRefs.NONE, other);
-    assertEquals(pageId, RecordRefs.pageId(other));
-    assertEquals(DirectMemory.cost(PAGE), total.get(), "no fresh page was taken");
-  }
-
-  @Test
   void clearReleasesEverything() {
     SlabAllocator allocator = allocator(10 * PAGE);
     for (int i = 0; i < 1000; i++) {
