@@ -22,14 +22,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every write gets a bucket-wide revision, strictly increasing. A key keeps its latest {@link
  * BucketConfig#history()} records, markers included. Reads allocate nothing. A read of a value up
- * to a page takes no lock unless writers keep interfering; a value larger than a page is copied
- * under its segment's read lock (writers of that segment wait for the copy), so that its memory can
- * be freed the moment it is replaced. Every off-heap byte the bucket owns (pages, index tables,
- * journal) is counted in {@link #bytesInUse()}, which never exceeds {@link #maxBytes()}: when the
- * budget is reached the bucket evicts (see {@code SegmentReclaimer}) instead of failing. On the
- * heap, besides small bookkeeping, only markers forgotten ahead of a lagging {@link WatchCursor}
- * are kept, up to {@link BucketConfig#forgottenMarkerBytes()} (see {@link
- * #forgottenMarkerBytes()}).
+ * to a quarter page takes no lock unless writers keep interfering; a larger one is copied (unless
+ * it took a pooled page whole) under its segment's read lock (writers of that segment wait for the
+ * copy), so that its memory can be freed the moment it is replaced. Every off-heap byte the bucket
+ * owns (pages, index tables, journal) is counted in {@link #bytesInUse()}, which never exceeds
+ * {@link #maxBytes()}: when the budget is reached the bucket evicts (see {@code SegmentReclaimer})
+ * instead of failing. On the heap, besides small bookkeeping, only markers forgotten ahead of a
+ * lagging {@link WatchCursor} are kept, up to {@link BucketConfig#forgottenMarkerBytes()} (see
+ * {@link #forgottenMarkerBytes()}).
  *
  * <p>Keys and values are given as (buffer, offset, length); the empty key is a key like any other.
  * Writes return a {@code long} decoded by {@link WriteOutcome}. Expire-at times are epoch
@@ -406,10 +406,10 @@ public final class OffHeapBucket implements AutoCloseable {
   }
 
   /**
-   * Releases all memory: buffers of records larger than a page are freed at once, pages and index
-   * tables (which a racing optimistic reader may still hold) are left to the garbage collector.
-   * Idempotent. Calls in progress on other threads finish or throw {@link IllegalStateException};
-   * none touches freed memory.
+   * Releases all memory: buffers of records larger than a quarter page are freed at once, pages and
+   * index tables (which a racing optimistic reader may still hold) are left to the garbage
+   * collector. Idempotent. Calls in progress on other threads finish or throw {@link
+   * IllegalStateException}; none touches freed memory.
    */
   @Override
   public void close() {

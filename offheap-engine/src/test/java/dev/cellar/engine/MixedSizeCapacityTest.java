@@ -17,7 +17,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class MixedSizeCapacityTest {
   @ParameterizedTest(name = "{0} MiB, values of {1} to {2} bytes")
-  @CsvSource({"16, 100, 10000", "16, 100, 30000", "16, 1000, 1100", "64, 100, 10000"})
+  @CsvSource({
+    "16, 100, 10000",
+    "16, 100, 30000",
+    "16, 1000, 1100",
+    "64, 100, 10000",
+    "64, 33000, 40000"
+  })
   void aFullBucketHoldsMostOfItsBudgetInLiveRecords(int mebibytes, int minValue, int maxValue) {
     long maxBytes = (long) mebibytes << 20;
     try (OffHeapBucket bucket =

@@ -36,11 +36,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Memory an optimistic reader may hold.</b> Pages and index tables are never freed explicitly
  * while the bucket is open (they are pooled, or left to the garbage collector): a reader holding a
- * stale table or page sees old bytes, never freed memory. A record larger than a page is different:
- * the page table never gives its memory to a reader without the lock ({@link PageTable#buffer} is
- * null for it), so such a reader sees that the page exists ({@link PageTable#lockedReads}, a heap
- * read) and reads it under the read lock at once ({@link #LOCKED}). That costs nothing measurable
- * next to copying more than a page, leaves the path of smaller records as it was, and lets the
+ * stale table or page sees old bytes, never freed memory. A record larger than the largest size
+ * class (a quarter page) is different when it has a buffer of its own or several pages: the page
+ * table never gives its memory to a reader without the lock ({@link PageTable#buffer} is null for
+ * it), so such a reader sees that the page exists ({@link PageTable#lockedReads}, a heap read) and
+ * reads it under the read lock at once ({@link #LOCKED}). That costs nothing measurable next to
+ * copying more than a quarter page, leaves the path of smaller records as it was, and lets the
  * allocator free the record's buffer the moment the record is freed, under the write lock, or build
  * the record from several pooled pages ({@link RecordBytes}).
  */
@@ -55,7 +56,8 @@ public final class Segment {
 
   /**
    * Optimistic result: the record lies in a buffer that only a reader holding the lock may touch (a
-   * record larger than a page, see {@link SlabPage#lockedReads}); read it under the lock at once.
+   * record larger than the largest size class, see {@link SlabPage#lockedReads}); read it under the
+   * lock at once.
    */
   private static final int LOCKED = -4;
 

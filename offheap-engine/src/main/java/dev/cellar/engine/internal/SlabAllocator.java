@@ -12,10 +12,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One segment's allocator: chunks of fixed size classes carved from pages; a whole page for a
- * record larger than the largest class that fits in one; and for a record larger than a page, a
- * buffer of its own or, when none can be had, several pages. Records never move. Used only under
- * the segment's write lock.
+ * One segment's allocator: chunks of fixed size classes carved from pages, with free chunks of up
+ * to twice the size for a class that can get no page; for a record larger than the largest class, a
+ * buffer of its own or, when none can be had, a whole pooled page (if it fits one) or several.
+ * Records never move. Used only under the segment's write lock.
  *
  * <p><b>Where freed memory goes.</b> Two kinds of memory, because readers without the lock may hold
  * a stale reference to one kind and never to the other:
@@ -25,22 +25,24 @@ import org.jspecify.annotations.Nullable;
  *       optimistic readers, who may still be copying from one after it was freed. So a page is
  *       never freed explicitly: emptied, it is kept in the segment's free-page pool, zeroed when
  *       taken again, reserved in the budget but no longer in use.
- *   <li><em>Records larger than a page</em> ({@link SlabPage#lockedReads}) are read only under the
- *       segment's lock: the page table never hands their memory to a reader without it. A buffer of
- *       their own is therefore freed at once when the record is freed, or kept for a later record
- *       at most an eighth smaller (at most {@value #MAX_FREE_LARGE}, parked in the budget like
- *       pooled pages, and freed at once whenever their budget is wanted for anything else).
+ *   <li><em>Records in buffers of their own or in several pages</em> ({@link SlabPage#lockedReads})
+ *       are read only under the segment's lock: the page table never hands their memory to a reader
+ *       without it. A buffer of their own is therefore freed at once when the record is freed, or
+ *       kept for a later record at most an eighth smaller (at most {@value #MAX_FREE_LARGE}, parked
+ *       in the budget like pooled pages, and freed at once whenever their budget is wanted for
+ *       anything else).
  * </ul>
  *
- * <p>A record larger than a page gets a pooled buffer of about its size, or a fresh one if the
- * budget has room. Otherwise the budget is held by pooled pages (or is full, and the reclaimer
- * empties pages into the pool), and pooled pages could become fresh memory of another shape only by
- * being left to the garbage collector: churn of mixed small and large records did that at every
- * large write and held hundreds of times the budget. Instead the record is built from those pages
- * ({@link SlabPage#parts}, read through {@link RecordBytes}), wasting at most the unused end of its
- * last page. So pooled pages are given up ({@link #dropFreePagesFor}) only for an index table
- * larger than a page and for a record whose header and key alone exceed a page, and when the
- * segment closes; otherwise the JVM's direct pool holds exactly what {@link MemoryBudget} reserves.
+ * <p>A record larger than the largest class gets a pooled buffer of about its size, or a fresh one
+ * if the budget has room. Otherwise the budget is held by pooled pages (or is full, and the
+ * reclaimer empties pages into the pool), and pooled pages could become fresh memory of another
+ * shape only by being left to the garbage collector: churn of mixed small and large records did
+ * that at every large write and held hundreds of times the budget. Instead the record takes one of
+ * those pages whole, or is built from several ({@link SlabPage#parts}, read through {@link
+ * RecordBytes}), wasting at most the unused end of its last page. So pooled pages are given up
+ * ({@link #dropFreePagesFor}) only for an index table larger than a page and for a record whose
+ * header and key alone exceed a page, and when the segment closes; otherwise the JVM's direct pool
+ * holds exactly what {@link MemoryBudget} reserves.
  *
  * <p>A free chunk has revision 0; its free-list link sits in the expire-at word.
  */
@@ -89,7 +91,7 @@ public final class SlabAllocator {
 
   /** Bytes a record of {@code length} would take from the budget if it needed fresh memory. */
   public long freshCost(long length) {
-    return length <= pageSize
+    return length <= classes.largest()
         ? DirectMemory.cost(pageSize)
         : DirectMemory.cost(largeCapacity(length));
   }
@@ -105,10 +107,10 @@ public final class SlabAllocator {
   /**
    * A chunk for a record of {@code length} bytes whose first {@code headLength} bytes (its header
    * and key) must lie in one piece of memory; 0 as for {@link #allocate(long)}. A record larger
-   * than a page gets a buffer of its own if a pooled one fits or the budget has fresh room;
-   * otherwise, if its head fits a page, it is built from pooled (and fresh) pages ({@link
-   * SlabPage#parts}), so that pooled pages never have to be given up to the garbage collector for
-   * it.
+   * than the largest class gets a buffer of its own if a pooled one fits or the budget has fresh
+   * room; otherwise it takes a pooled page whole if it fits one, or, if its head fits a page, is
+   * built from pooled (and fresh) pages ({@link SlabPage#parts}), so that pooled pages never have
+   * to be given up to the garbage collector for it.
    */
   public long allocate(long length, long headLength) {
     int sizeClass = classes.classOf(length);
@@ -160,8 +162,8 @@ public final class SlabAllocator {
       }
       return false;
     }
-    if (length <= pageSize) {
-      return !freePages.isEmpty() || fitsFresh(freshCost(length));
+    if (length <= pageSize && !freePages.isEmpty()) {
+      return true;
     }
     return freeLargeFor(largeCapacity(length)) >= 0 || fitsFresh(freshCost(length));
   }
@@ -274,18 +276,22 @@ public final class SlabAllocator {
   }
 
   private long allocateLarge(long length, long headLength) {
-    if (length <= pageSize) {
-      UnsafeBuffer buffer = takePage(pageCost(), true);
-      if (buffer == null) {
-        return RecordRefs.NONE;
-      }
-      return registerLarge(new SlabPage(buffer, LARGE_CLASS, pageSize, 1, pageCost()));
-    }
+    // A buffer of its own first, even for a record that a page would hold: a whole page for a
+    // record just over a quarter of one wasted three quarters of it, and a bucket of 33 to 40 KB
+    // values in 128 KiB pages held a quarter of its budget in live records.
     UnsafeBuffer own = takeLarge(largeCapacity(length));
     if (own != null) {
       int capacity = own.capacity();
       return registerLarge(
           new SlabPage(own, LARGE_CLASS, capacity, 1, DirectMemory.cost(capacity), true, null));
+    }
+    if (length <= pageSize) {
+      // No room for fresh memory, but a pooled page: the budget it holds can serve nothing else.
+      UnsafeBuffer buffer = takePage(pageCost(), true);
+      if (buffer == null) {
+        return RecordRefs.NONE;
+      }
+      return registerLarge(new SlabPage(buffer, LARGE_CLASS, pageSize, 1, pageCost()));
     }
     return headLength <= pageSize ? allocateParts(length) : RecordRefs.NONE;
   }
@@ -326,10 +332,10 @@ public final class SlabAllocator {
   }
 
   /**
-   * A buffer of at least {@code capacity} bytes for a record larger than a page: a pooled one at
-   * most an eighth larger if there is one, else a fresh one within the budget (pooled ones that do
-   * not fit are freed first if that makes room); null when neither is there. Never gives up pooled
-   * pages.
+   * A buffer of at least {@code capacity} bytes for a record larger than the largest class: a
+   * pooled one at most an eighth larger if there is one, else a fresh one within the budget (pooled
+   * ones that do not fit are freed first if that makes room); null when neither is there. Never
+   * gives up pooled pages.
    */
   private @Nullable UnsafeBuffer takeLarge(int capacity) {
     int index = freeLargeFor(capacity);

@@ -18,9 +18,9 @@ public final class SlabPage {
   final long cost;
 
   /**
-   * True for a record larger than a page (in a buffer of its own or in {@link #parts}): the page
-   * table never hands its memory to a reader without the segment's lock, so a buffer of its own can
-   * be freed the moment the record is, and parts need no reader that copies across pages.
+   * True for a record in a buffer of its own or in {@link #parts}: the page table never hands its
+   * memory to a reader without the segment's lock, so a buffer of its own can be freed the moment
+   * the record is, and parts need no reader that copies across pages.
    */
   final boolean lockedReads;
 

@@ -63,9 +63,11 @@ class LockedReadsTest {
     Segment segment = segment();
     // Fill the budget with small records (evicting) and forget them: their pages stay pooled, so
     // the large record cannot have a buffer of its own and is built from pages.
-    int fillers = 1200;
+    // 900-byte values stay in a size class (a quarter page at most): pages, not buffers of their
+    // own.
+    int fillers = 1300;
     for (int i = 0; i < fillers; i++) {
-      put(segment, utf8("filler-" + i), bytes(1000, i));
+      put(segment, utf8("filler-" + i), bytes(900, i));
     }
     long stamp = segment.lock.writeLock();
     try {

@@ -138,16 +138,36 @@ class SlabAllocatorTest {
   }
 
   @Test
-  void aRecordAboveTheLargestClassButWithinAPageTakesAWholePageThatIsPooledOnFree() {
+  void aRecordAboveTheLargestClassGetsABufferOfItsOwnSizeWhileTheBudgetHasRoom() {
     SlabAllocator allocator = allocator(10 * PAGE);
-    long ref = allocator.allocate(allocator.classes().largest() + 1L);
+    long length = allocator.classes().largest() + 1L;
+    long ref = allocator.allocate(length);
     assertEquals(0, RecordRefs.offset(ref));
     assertTrue(allocator.pageOf(ref).isLarge());
-    assertEquals(DirectMemory.cost(PAGE), total.get());
+    long cost = DirectMemory.cost((int) ((length + 63) / 64 * 64));
+    assertTrue(cost < DirectMemory.cost(PAGE) / 3, "not a whole page");
+    assertEquals(cost, total.get());
+    assertTrue(pages.lockedReads(RecordRefs.pageId(ref)), "read only under the lock");
     allocator.free(ref);
     assertEquals(0, total.get(), "no longer in use");
-    assertEquals(DirectMemory.cost(PAGE), reserved.get(), "kept for reuse");
+    assertEquals(cost, reserved.get(), "kept for a record of about its size");
+  }
+
+  @Test
+  void withTheBudgetHeldByPooledPagesSuchARecordTakesAWholePage() {
+    SlabAllocator allocator = allocator(2 * DirectMemory.cost(PAGE));
+    long small = allocator.allocate(100);
+    long other = allocator.allocate(1_000);
+    allocator.free(small);
+    allocator.free(other);
+    assertEquals(2, allocator.freePageCount(), "the whole budget sits in pooled pages");
+    long ref = allocator.allocate(allocator.classes().largest() + 1L);
+    assertNotEquals(RecordRefs.NONE, ref);
+    assertEquals(PAGE, allocator.pageOf(ref).buffer.capacity());
     assertEquals(1, allocator.freePageCount());
+    allocator.free(ref);
+    assertEquals(2, allocator.freePageCount(), "the page goes back to the pool");
+    assertEquals(0, total.get());
   }
 
   @Test
