@@ -98,100 +98,91 @@ class CacheManagerSettingsTest {
 
   @Test
   void nearTierSettingsComeFromTheDefaultsAndTheCachesSections() throws Exception {
-    java.nio.file.Path file = java.nio.file.Files.createTempFile("near", ".conf");
-    try {
-      java.nio.file.Files.writeString(
-          file,
-          """
-          cellar {
-            defaults { near-cache-size = 500 }
-            caches {
-              prices { near-cache-size = 10000, immutable-types = ["%s", "java.time.DayOfWeek"] }
-              plain { near-cache-size = 0 }
+    CacheManagerSettings settings =
+        loadText(
+            """
+            cellar {
+              defaults { near-cache-size = 500 }
+              caches {
+                prices { near-cache-size = 10000, immutable-types = ["%s", "java.time.DayOfWeek"] }
+                plain { near-cache-size = 0 }
+              }
             }
-          }
-          """
-              .formatted(Money.class.getName()));
-      CacheManagerSettings settings =
-          CacheManagerSettings.load(file.toUri(), CacheManagerSettingsTest.class.getClassLoader());
-      assertEquals(500, settings.defaults().getNearCacheSize());
-      assertEquals(java.util.Set.of(), settings.defaults().getImmutableTypes());
-      assertEquals(10_000, settings.forCache("prices").getNearCacheSize());
-      assertEquals(
-          java.util.List.of(Money.class, java.time.DayOfWeek.class),
-          java.util.List.copyOf(settings.forCache("prices").getImmutableTypes()));
-      assertEquals(0, settings.forCache("plain").getNearCacheSize());
-      assertEquals(500, settings.forCache("undeclared").getNearCacheSize());
-      // A configuration given in code that cannot state a near tier takes the file's default.
-      var touched = new javax.cache.configuration.MutableConfiguration<String, String>();
-      touched.setStatisticsEnabled(true);
-      assertEquals(500, settings.applyDefaults(touched).getNearCacheSize());
-    } finally {
-      java.nio.file.Files.delete(file);
-    }
+            """
+                .formatted(Money.class.getName()));
+    assertEquals(500, settings.defaults().getNearCacheSize());
+    assertEquals(java.util.Set.of(), settings.defaults().getImmutableTypes());
+    assertEquals(10_000, settings.forCache("prices").getNearCacheSize());
+    assertEquals(
+        java.util.List.of(Money.class, java.time.DayOfWeek.class),
+        java.util.List.copyOf(settings.forCache("prices").getImmutableTypes()));
+    assertEquals(0, settings.forCache("plain").getNearCacheSize());
+    assertEquals(500, settings.forCache("undeclared").getNearCacheSize());
+    // A configuration given in code that cannot state a near tier takes the file's default.
+    var touched = new javax.cache.configuration.MutableConfiguration<String, String>();
+    touched.setStatisticsEnabled(true);
+    assertEquals(500, settings.applyDefaults(touched).getNearCacheSize());
   }
 
   @Test
   void forgottenMarkerBytesComeFromTheDefaultsAndTheCachesSections() throws Exception {
-    java.nio.file.Path file = java.nio.file.Files.createTempFile("forgotten", ".conf");
-    try {
-      java.nio.file.Files.writeString(
-          file,
-          """
-          cellar {
-            defaults { forgotten-marker-bytes = 1 MiB }
-            caches {
-              events { forgotten-marker-bytes = 0 }
-              audit { forgotten-marker-bytes = 32 MiB }
+    CacheManagerSettings settings =
+        loadText(
+            """
+            cellar {
+              defaults { forgotten-marker-bytes = 1 MiB }
+              caches {
+                events { forgotten-marker-bytes = 0 }
+                audit { forgotten-marker-bytes = 32 MiB }
+              }
             }
-          }
-          """);
-      CacheManagerSettings settings =
-          CacheManagerSettings.load(file.toUri(), CacheManagerSettingsTest.class.getClassLoader());
-      assertEquals(1L << 20, settings.defaults().getForgottenMarkerBytes());
-      assertEquals(0, settings.forCache("events").getForgottenMarkerBytes());
-      assertEquals(32L << 20, settings.forCache("audit").getForgottenMarkerBytes());
-      assertEquals(1L << 20, settings.forCache("undeclared").getForgottenMarkerBytes());
-      var touched = new javax.cache.configuration.MutableConfiguration<String, String>();
-      touched.setStatisticsEnabled(true);
-      assertEquals(1L << 20, settings.applyDefaults(touched).getForgottenMarkerBytes());
-    } finally {
-      java.nio.file.Files.delete(file);
-    }
+            """);
+    assertEquals(1L << 20, settings.defaults().getForgottenMarkerBytes());
+    assertEquals(0, settings.forCache("events").getForgottenMarkerBytes());
+    assertEquals(32L << 20, settings.forCache("audit").getForgottenMarkerBytes());
+    assertEquals(1L << 20, settings.forCache("undeclared").getForgottenMarkerBytes());
+    var touched = new javax.cache.configuration.MutableConfiguration<String, String>();
+    touched.setStatisticsEnabled(true);
+    assertEquals(1L << 20, settings.applyDefaults(touched).getForgottenMarkerBytes());
   }
 
   @Test
   void segmentsComeFromTheDefaultsAndTheCachesSections() throws Exception {
-    java.nio.file.Path file = java.nio.file.Files.createTempFile("segments", ".conf");
-    try {
-      java.nio.file.Files.writeString(
-          file,
-          """
-          cellar {
-            defaults { segments = 32 }
-            caches {
-              blobs { segments = 1 }
-              plain { }
+    CacheManagerSettings settings =
+        loadText(
+            """
+            cellar {
+              defaults { segments = 32 }
+              caches {
+                blobs { segments = 1 }
+                plain { }
+              }
             }
-          }
-          """);
-      CacheManagerSettings settings =
-          CacheManagerSettings.load(file.toUri(), CacheManagerSettingsTest.class.getClassLoader());
-      assertEquals(32, settings.defaults().getSegments());
-      assertEquals(1, settings.forCache("blobs").getSegments());
-      assertEquals(32, settings.forCache("plain").getSegments());
-      assertEquals(32, settings.forCache("undeclared").getSegments());
-      var touched = new javax.cache.configuration.MutableConfiguration<String, String>();
-      touched.setStatisticsEnabled(true);
-      CellarConfiguration<String, String> completed = settings.applyDefaults(touched);
-      assertEquals(32, completed.getSegments());
-      assertTrue(completed.isStatisticsEnabled(), "the given configuration's statistics win");
-      assertEquals(
-          CellarConfiguration.DEFAULT_SEGMENTS,
-          CacheManagerSettings.load(
-                  ConfigLocation.DEFAULT_URI, CacheManagerSettingsTest.class.getClassLoader())
-              .forCache("any")
-              .getSegments());
+            """);
+    assertEquals(32, settings.defaults().getSegments());
+    assertEquals(1, settings.forCache("blobs").getSegments());
+    assertEquals(32, settings.forCache("plain").getSegments());
+    assertEquals(32, settings.forCache("undeclared").getSegments());
+    var touched = new javax.cache.configuration.MutableConfiguration<String, String>();
+    touched.setStatisticsEnabled(true);
+    CellarConfiguration<String, String> completed = settings.applyDefaults(touched);
+    assertEquals(32, completed.getSegments());
+    assertTrue(completed.isStatisticsEnabled(), "the given configuration's statistics win");
+    assertEquals(
+        CellarConfiguration.DEFAULT_SEGMENTS,
+        CacheManagerSettings.load(
+                ConfigLocation.DEFAULT_URI, CacheManagerSettingsTest.class.getClassLoader())
+            .forCache("any")
+            .getSegments());
+  }
+
+  /** The settings of a configuration file holding {@code text}, read from a temporary file. */
+  private static CacheManagerSettings loadText(String text) throws java.io.IOException {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("settings", ".conf");
+    try {
+      java.nio.file.Files.writeString(file, text);
+      return CacheManagerSettings.load(
+          file.toUri(), CacheManagerSettingsTest.class.getClassLoader());
     } finally {
       java.nio.file.Files.delete(file);
     }
