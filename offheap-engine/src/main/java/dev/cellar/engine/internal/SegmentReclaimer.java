@@ -105,7 +105,8 @@ final class SegmentReclaimer {
     if (sizeClass >= 0) {
       // Its own class first; then, rather than empty a whole page of another class for one record,
       // a class of chunks up to twice the size, whose freed chunk the allocator falls back to.
-      for (int swept = sizeClass; swept <= allocator.largestFallback(sizeClass); swept++) {
+      int last = allocator.largestFallback(sizeClass);
+      for (int swept = sizeClass; swept <= last; swept++) {
         if (!allocator.pagesOf(swept).isEmpty() && sweepClass(swept, length, protectedHead)) {
           return true;
         }

@@ -125,7 +125,8 @@ public final class SlabAllocator {
     if (page != null) {
       return takeChunk(page);
     }
-    for (int larger = sizeClass + 1; larger <= largestFallback(sizeClass); larger++) {
+    int last = largestFallback(sizeClass);
+    for (int larger = sizeClass + 1; larger <= last; larger++) {
       ref = allocateFromPartial(larger);
       if (ref != RecordRefs.NONE) {
         return ref;
@@ -155,7 +156,8 @@ public final class SlabAllocator {
       if (hasFreeChunk(sizeClass) || !freePages.isEmpty() || fitsFresh(freshCost(length))) {
         return true;
       }
-      for (int larger = sizeClass + 1; larger <= largestFallback(sizeClass); larger++) {
+      int last = largestFallback(sizeClass);
+      for (int larger = sizeClass + 1; larger <= last; larger++) {
         if (hasFreeChunk(larger)) {
           return true;
         }
