@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * overlaid on the file's defaults, which are overlaid on {@link #BUILT_IN}. Immutable: each {@link
  * #with} makes a changed copy. The values live in a {@link CellarConfiguration}, whose setters
  * already check them, so a new setting needs no field, accessor or copy method here, only a line in
- * {@link #applyTo}.
+ * {@link #applyUnstatable} (or {@link #applyTo}, for one a plain JCache configuration states).
  */
 final class CacheSettings {
   /** What a cache gets when no file says otherwise: {@link CellarConfiguration}'s own defaults. */
