@@ -3,11 +3,10 @@ package dev.cellar.engine;
 import static dev.cellar.engine.internal.RecordDescriptor.EXPIRE_AT_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.HEADER_LENGTH;
 import static dev.cellar.engine.internal.RecordDescriptor.KEY_LENGTH_OFFSET;
-import static dev.cellar.engine.internal.RecordDescriptor.OPERATION_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.REVISION_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.VALUE_LENGTH_OFFSET;
-import static dev.cellar.engine.internal.RecordDescriptor.WRITE_TIME_OFFSET;
 
+import dev.cellar.engine.internal.Records;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -51,12 +50,12 @@ public final class RecordView {
 
   /** What the record says happened. */
   public RecordOp op() {
-    return RecordOp.fromCode(buffer.getByte(offset + OPERATION_OFFSET));
+    return RecordOp.fromCode(Records.op(buffer, offset));
   }
 
   /** When the record was written, epoch milliseconds. */
   public long writeTime() {
-    return buffer.getLong(offset + WRITE_TIME_OFFSET);
+    return Records.writeTime(buffer, offset);
   }
 
   /** When the value expires, epoch milliseconds; 0 when it never does. */

@@ -25,10 +25,21 @@ class MixedSizeCapacityTest {
     "64, 33000, 40000"
   })
   void aFullBucketHoldsMostOfItsBudgetInLiveRecords(int mebibytes, int minValue, int maxValue) {
-    long maxBytes = (long) mebibytes << 20;
+    // Which records survive depends on the order of sizes, so one seed can land a few points either
+    // side of the mark: three seeds, their mean at 60 % or more and none below 55 %.
+    double sum = 0;
+    for (long seed = 1; seed <= 3; seed++) {
+      double share = liveShareWhenFull((long) mebibytes << 20, minValue, maxValue, seed);
+      assertTrue(share >= 0.55, "seed " + seed + ": live records take " + percent(share));
+      sum += share;
+    }
+    assertTrue(sum / 3 >= 0.6, "live records take " + percent(sum / 3) + " on average");
+  }
+
+  private static double liveShareWhenFull(long maxBytes, int minValue, int maxValue, long seed) {
     try (OffHeapBucket bucket =
         new OffHeapBucket(BucketConfig.builder().maxBytes(maxBytes).build())) {
-      Random random = new Random(42);
+      Random random = new Random(seed);
       UnsafeBuffer key = new UnsafeBuffer(new byte[16]);
       UnsafeBuffer value = new UnsafeBuffer(new byte[maxValue]);
       long written = 0;
@@ -58,8 +69,11 @@ class MixedSizeCapacityTest {
         entries++;
       }
       assertEquals(bucket.entryCount(), entries);
-      double share = (double) live / maxBytes;
-      assertTrue(share >= 0.6, "live records take " + Math.round(share * 100) + " % of the budget");
+      return (double) live / maxBytes;
     }
+  }
+
+  private static String percent(double share) {
+    return Math.round(share * 100) + " % of the budget";
   }
 }

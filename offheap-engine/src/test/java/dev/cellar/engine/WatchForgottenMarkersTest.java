@@ -255,7 +255,7 @@ class WatchForgottenMarkersTest {
 
   // ------------------------------------------------------------------ kept markers, gaps, resets
 
-  /** One kept marker of a one-byte key: its record (48-byte header, key) plus the overhead. */
+  /** One kept marker of a one-byte key: its record (40-byte header, key) plus the overhead. */
   private static final long ONE_MARKER =
       (long) ForgottenMarkers.ENTRY_OVERHEAD + OffHeapBucket.recordOverhead() + 1;
 

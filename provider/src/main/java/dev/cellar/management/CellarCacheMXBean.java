@@ -24,7 +24,7 @@ public interface CellarCacheMXBean {
   int getSegments();
 
   /**
-   * The largest entry the cache accepts, in bytes of its record: the 48-byte header plus the
+   * The largest entry the cache accepts, in bytes of its record: the 40-byte header plus the
    * serialized key and value; a quarter of a segment's share of the budget.
    */
   long getMaxEntryBytes();

@@ -307,8 +307,8 @@ class BucketWatchTest {
     bucket.delete("order.1"); // 3
     assertEquals(1, bucket.purgeDeletes(), "purgeDeletes forgets order.1 and its marker");
     assertNull(bucket.get("order.1"));
-    // Kept for the busy watcher: the marker's 48-byte header and 7-byte key, and 96 for the entry.
-    assertEquals(96 + 48 + 7, bucket.status().forgottenMarkerBytes());
+    // Kept for the busy watcher: the marker's 40-byte header and 7-byte key, and 96 for the entry.
+    assertEquals(96 + 40 + 7, bucket.status().forgottenMarkerBytes());
     release.countDown();
     assertEquals(List.of("PUT order.0@2=first", "DELETE order.1@3=null"), collector.take(2));
     collector.assertQuiet();

@@ -181,8 +181,8 @@ class CacheMetricsTest {
     assertEquals(0, value(metrics, "watchers.forgotten-marker-bytes"));
     bucket.delete("b"); // revision 5
     assertEquals(1, bucket.purgeDeletes());
-    // Kept for the blocked watch: 96 bytes, the marker's 48-byte header and the 1-byte key.
-    assertEquals(96 + 48 + 1, value(metrics, "watchers.forgotten-marker-bytes"));
+    // Kept for the blocked watch: 96 bytes, the marker's 40-byte header and the 1-byte key.
+    assertEquals(96 + 40 + 1, value(metrics, "watchers.forgotten-marker-bytes"));
 
     release.countDown();
     until(() -> value(metrics, "watchers.max-lag") == 0, "the watch to catch up");

@@ -27,7 +27,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * single volatile read ({@link #watched()}) per forgotten key.
  *
  * <p><b>Bound.</b> Each kept marker is charged {@link #ENTRY_OVERHEAD} bytes plus its record (a
- * 48-byte header and the key); the total never exceeds the limit. When it would, the lowest
+ * 40-byte header and the key); the total never exceeds the limit. When it would, the lowest
  * revisions go first and every reader whose floor is at or below a dropped revision learns of it
  * through {@link Reader#lostThrough()}: the cursor can no longer deliver that marker and must reset
  * (tell its handler and replay the current state).

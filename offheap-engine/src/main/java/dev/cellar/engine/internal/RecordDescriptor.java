@@ -1,7 +1,7 @@
 package dev.cellar.engine.internal;
 
 /**
- * Layout of one record: a fixed header, then the key bytes, then the value bytes.
+ * Layout of one record: a fixed 40-byte header, then the key bytes, then the value bytes.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -16,18 +16,14 @@ package dev.cellar.engine.internal;
  *  |              Previous version reference (0 = none)            | 16
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                    Write time, epoch millis                   | 24
- *  |                                                               |
+ *  |     Write time, epoch millis, low 56 bits (little-endian)     | 24
+ *  |                                               |   Operation   |
+ *  +-----------------------------------------------+---------------+
+ *  |                          Key length                           | 32
  *  +---------------------------------------------------------------+
- *  |                           Key hash                            | 32
+ *  |                         Value length                          | 36
  *  +---------------------------------------------------------------+
- *  |                          Key length                           | 36
- *  +---------------------------------------------------------------+
- *  |                         Value length                          | 40
- *  +---------------+---------------+-------------------------------+
- *  |   Operation   |   Reserved    |          Size class           | 44
- *  +---------------+---------------+-------------------------------+
- *  |                          Key bytes                           ...48
+ *  |                          Key bytes                           ...40
  *  +---------------------------------------------------------------+
  *  |                         Value bytes                          ...
  *  +---------------------------------------------------------------+
@@ -36,25 +32,33 @@ package dev.cellar.engine.internal;
  * <p>The revision is written last with release semantics and is zeroed first when the record is
  * freed, so a reader that sees the same non-zero revision before and after copying has a record
  * that was neither half-written nor recycled. While a chunk is free its expire-at word links it
- * into its page's free list. The size class is {@link #LARGE_CLASS} for a record larger than the
- * largest size class.
+ * into its page's free list.
+ *
+ * <p>The write time and the operation share one word, read and written little-endian whatever the
+ * platform's order, so that the operation is always its last byte: 56 bits of epoch milliseconds
+ * last two million years. The header holds nothing that can be derived: the key's hash is computed
+ * again from the key bytes when an eviction or a rewrite needs the index slot (rare next to reads
+ * and writes), and the size class is the page's ({@link SlabPage#sizeClass}). Forty bytes rather
+ * than 48 put a 1 KiB value under a 21-byte key (1,085 bytes) in the 1,088-byte size class.
  */
 public final class RecordDescriptor {
   public static final int REVISION_OFFSET = 0;
   public static final int EXPIRE_AT_OFFSET = 8;
   public static final int FREE_LINK_OFFSET = EXPIRE_AT_OFFSET;
   public static final int PREVIOUS_OFFSET = 16;
+
+  /** The word of the write time (its low 56 bits) and the operation (its top byte). */
   public static final int WRITE_TIME_OFFSET = 24;
-  public static final int KEY_HASH_OFFSET = 32;
-  public static final int KEY_LENGTH_OFFSET = 36;
-  public static final int VALUE_LENGTH_OFFSET = 40;
-  public static final int OPERATION_OFFSET = 44;
 
-  /** Zero; the CLOCK frequency that was here moved to {@link AccessCounts}. */
-  public static final int RESERVED_OFFSET = 45;
+  /** The operation's byte: the top byte of the little-endian write-time word. */
+  public static final int OPERATION_OFFSET = 31;
 
-  public static final int SIZE_CLASS_OFFSET = 46;
-  public static final int HEADER_LENGTH = 48;
+  public static final int KEY_LENGTH_OFFSET = 32;
+  public static final int VALUE_LENGTH_OFFSET = 36;
+  public static final int HEADER_LENGTH = 40;
+
+  /** The bits of the write-time word that hold the write time. */
+  public static final long WRITE_TIME_MASK = (1L << 56) - 1;
 
   /**
    * Size class marker of a record that has memory to itself: a whole page, a buffer of its own, or

@@ -2,16 +2,17 @@ package dev.cellar.engine.internal;
 
 import static dev.cellar.engine.internal.RecordDescriptor.EXPIRE_AT_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.HEADER_LENGTH;
-import static dev.cellar.engine.internal.RecordDescriptor.KEY_HASH_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.KEY_LENGTH_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.OPERATION_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.PREVIOUS_OFFSET;
-import static dev.cellar.engine.internal.RecordDescriptor.RESERVED_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.REVISION_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.VALUE_LENGTH_OFFSET;
+import static dev.cellar.engine.internal.RecordDescriptor.WRITE_TIME_MASK;
+import static dev.cellar.engine.internal.RecordDescriptor.WRITE_TIME_OFFSET;
 
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /** Field access and checks for records in a page buffer, per {@link RecordDescriptor}. */
@@ -33,9 +34,12 @@ public final class Records {
     return page.getLong(offset + PREVIOUS_OFFSET);
   }
 
-  /** The hash of the record's key. */
+  /**
+   * The hash of the record's key, computed from its bytes (the header does not keep it). Only for a
+   * record the caller holds the segment's write lock over: its key length is trusted.
+   */
   public static int keyHash(UnsafeBuffer page, int offset) {
-    return page.getInt(offset + KEY_HASH_OFFSET);
+    return KeyHash.hash(page, offset + HEADER_LENGTH, keyLength(page, offset));
   }
 
   /** The length of the record's key in bytes. */
@@ -49,8 +53,22 @@ public final class Records {
   }
 
   /** The operation code of the record (see {@code RecordOp}). */
-  public static int op(UnsafeBuffer page, int offset) {
+  public static int op(DirectBuffer page, int offset) {
     return page.getByte(offset + OPERATION_OFFSET);
+  }
+
+  /** When the record was written, epoch milliseconds. */
+  public static long writeTime(DirectBuffer page, int offset) {
+    return page.getLong(offset + WRITE_TIME_OFFSET, ByteOrder.LITTLE_ENDIAN) & WRITE_TIME_MASK;
+  }
+
+  /** Writes the record's write time and operation, the one word they share. */
+  public static void putWriteTimeAndOp(
+      MutableDirectBuffer page, int offset, long writeTime, int op) {
+    page.putLong(
+        offset + WRITE_TIME_OFFSET,
+        (writeTime & WRITE_TIME_MASK) | ((long) op << 56),
+        ByteOrder.LITTLE_ENDIAN);
   }
 
   /**
@@ -63,20 +81,14 @@ public final class Records {
       long expireAt,
       long previous,
       long writeTime,
-      int keyHash,
       int keyLength,
       int valueLength,
-      int op,
-      int sizeClass) {
+      int op) {
     page.putLong(offset + EXPIRE_AT_OFFSET, expireAt);
     page.putLong(offset + PREVIOUS_OFFSET, previous);
-    page.putLong(offset + RecordDescriptor.WRITE_TIME_OFFSET, writeTime);
-    page.putInt(offset + KEY_HASH_OFFSET, keyHash);
+    putWriteTimeAndOp(page, offset, writeTime, op);
     page.putInt(offset + KEY_LENGTH_OFFSET, keyLength);
     page.putInt(offset + VALUE_LENGTH_OFFSET, valueLength);
-    page.putByte(offset + OPERATION_OFFSET, (byte) op);
-    page.putByte(offset + RESERVED_OFFSET, (byte) 0);
-    page.putShort(offset + RecordDescriptor.SIZE_CLASS_OFFSET, (short) sizeClass);
   }
 
   /** Total bytes of the record at {@code offset}: header, key and value. */

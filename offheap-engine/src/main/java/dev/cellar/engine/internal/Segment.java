@@ -4,7 +4,6 @@ import static dev.cellar.engine.internal.RecordDescriptor.EXPIRE_AT_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.HEADER_LENGTH;
 import static dev.cellar.engine.internal.RecordDescriptor.PREVIOUS_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.REVISION_OFFSET;
-import static dev.cellar.engine.internal.RecordDescriptor.WRITE_TIME_OFFSET;
 
 import dev.cellar.engine.MutationObserver;
 import dev.cellar.engine.RecordInfo;
@@ -327,7 +326,7 @@ public final class Segment {
       info.set(
           Records.revision(page, offset),
           RecordOp.PUT,
-          page.getLong(offset + WRITE_TIME_OFFSET),
+          Records.writeTime(page, offset),
           expireAt,
           valueLength);
     }
@@ -438,7 +437,7 @@ public final class Segment {
       info.set(
           Records.revision(head, offset),
           RecordOp.PUT,
-          head.getLong(offset + WRITE_TIME_OFFSET),
+          Records.writeTime(head, offset),
           expireAt,
           valueLength);
     }
@@ -885,11 +884,9 @@ public final class Segment {
         expireAt,
         op == RecordOp.PURGE ? RecordRefs.NONE : head,
         now,
-        hash,
         keyLength,
         valueLength,
-        op.code(),
-        slab.sizeClass);
+        op.code());
     RecordBytes.copyIn(slab, offset + HEADER_LENGTH, key, keyOffset, keyLength);
     if (value != null && valueLength > 0) {
       RecordBytes.copyIn(slab, offset + HEADER_LENGTH + keyLength, value, valueOffset, valueLength);

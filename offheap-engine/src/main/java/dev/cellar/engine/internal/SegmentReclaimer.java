@@ -2,11 +2,9 @@ package dev.cellar.engine.internal;
 
 import static dev.cellar.engine.internal.RecordDescriptor.EXPIRE_AT_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.HEADER_LENGTH;
-import static dev.cellar.engine.internal.RecordDescriptor.OPERATION_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.PREVIOUS_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.REVISION_OFFSET;
 import static dev.cellar.engine.internal.RecordDescriptor.VALUE_LENGTH_OFFSET;
-import static dev.cellar.engine.internal.RecordDescriptor.WRITE_TIME_OFFSET;
 
 import dev.cellar.engine.RecordOp;
 import java.lang.invoke.VarHandle;
@@ -257,17 +255,7 @@ final class SegmentReclaimer {
     }
     UnsafeBuffer ring = segment.bufferOf(marker);
     int ringOffset = RecordRefs.offset(marker);
-    Records.writeHeader(
-        ring,
-        ringOffset,
-        0L,
-        RecordRefs.NONE,
-        now,
-        hash,
-        keyLength,
-        0,
-        op.code(),
-        MarkerRing.RING_CLASS);
+    Records.writeHeader(ring, ringOffset, 0L, RecordRefs.NONE, now, keyLength, 0, op.code());
     ring.putBytes(ringOffset + HEADER_LENGTH, page, offset + HEADER_LENGTH, keyLength);
     long revision = segment.context.sequence.next();
     ring.putLongRelease(ringOffset + REVISION_OFFSET, revision);
@@ -295,11 +283,10 @@ final class SegmentReclaimer {
     int offset = RecordRefs.offset(ref);
     page.putLongVolatile(offset + REVISION_OFFSET, 0L);
     VarHandle.storeStoreFence();
-    page.putByte(offset + OPERATION_OFFSET, (byte) op.code());
+    Records.putWriteTimeAndOp(page, offset, now, op.code());
     page.putInt(offset + VALUE_LENGTH_OFFSET, 0);
     page.putLong(offset + EXPIRE_AT_OFFSET, 0L);
     page.putLong(offset + PREVIOUS_OFFSET, RecordRefs.NONE);
-    page.putLong(offset + WRITE_TIME_OFFSET, now);
     long revision = segment.context.sequence.next();
     page.putLongRelease(offset + REVISION_OFFSET, revision);
     SegmentIndex.update(segment.table(), slot, 0, ref);

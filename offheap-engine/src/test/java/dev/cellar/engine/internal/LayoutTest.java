@@ -3,6 +3,7 @@ package dev.cellar.engine.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 /** The written-down layouts are what the code relies on: aligned, dense, non-overlapping. */
@@ -14,17 +15,38 @@ class LayoutTest {
     assertEquals(RecordDescriptor.EXPIRE_AT_OFFSET, RecordDescriptor.FREE_LINK_OFFSET);
     assertEquals(16, RecordDescriptor.PREVIOUS_OFFSET);
     assertEquals(24, RecordDescriptor.WRITE_TIME_OFFSET);
-    assertEquals(32, RecordDescriptor.KEY_HASH_OFFSET);
-    assertEquals(36, RecordDescriptor.KEY_LENGTH_OFFSET);
-    assertEquals(40, RecordDescriptor.VALUE_LENGTH_OFFSET);
-    assertEquals(44, RecordDescriptor.OPERATION_OFFSET);
-    assertEquals(45, RecordDescriptor.RESERVED_OFFSET);
-    assertEquals(46, RecordDescriptor.SIZE_CLASS_OFFSET);
-    assertEquals(48, RecordDescriptor.HEADER_LENGTH);
+    assertEquals(31, RecordDescriptor.OPERATION_OFFSET, "the write-time word's top byte");
+    assertEquals(32, RecordDescriptor.KEY_LENGTH_OFFSET);
+    assertEquals(36, RecordDescriptor.VALUE_LENGTH_OFFSET);
+    assertEquals(40, RecordDescriptor.HEADER_LENGTH);
     assertEquals(0, RecordDescriptor.HEADER_LENGTH % 8, "keys start 8-byte aligned");
-    assertEquals(48 + 5 + 7, RecordDescriptor.recordLength(5, 7));
-    assertEquals(148, RecordDescriptor.keyOffset(100));
-    assertEquals(153, RecordDescriptor.valueOffset(100, 5));
+    assertEquals(40 + 5 + 7, RecordDescriptor.recordLength(5, 7));
+    assertEquals(140, RecordDescriptor.keyOffset(100));
+    assertEquals(145, RecordDescriptor.valueOffset(100, 5));
+  }
+
+  @Test
+  void writeTimeAndOperationShareAWordWithoutDisturbingEachOther() {
+    UnsafeBuffer page = new UnsafeBuffer(new byte[128]);
+    page.setMemory(0, 128, (byte) 0xA5);
+    long time = 1_795_000_000_123L;
+    Records.writeHeader(page, 64, 7L, 9L, time, 3, 11, 2);
+    assertEquals(time, Records.writeTime(page, 64));
+    assertEquals(2, Records.op(page, 64));
+    assertEquals(7L, Records.expireAt(page, 64));
+    assertEquals(9L, Records.previous(page, 64));
+    assertEquals(3, Records.keyLength(page, 64));
+    assertEquals(11, Records.valueLength(page, 64));
+    assertEquals((byte) 0xA5, page.getByte(63), "nothing before the record is touched");
+
+    Records.putWriteTimeAndOp(page, 64, RecordDescriptor.WRITE_TIME_MASK, 5);
+    assertEquals(RecordDescriptor.WRITE_TIME_MASK, Records.writeTime(page, 64));
+    assertEquals(5, Records.op(page, 64));
+    assertEquals(3, Records.keyLength(page, 64), "the key length after the word is untouched");
+
+    page.putByte(64 + RecordDescriptor.OPERATION_OFFSET, (byte) 6);
+    assertEquals(RecordDescriptor.WRITE_TIME_MASK, Records.writeTime(page, 64));
+    assertEquals(6, Records.op(page, 64));
   }
 
   @Test

@@ -7,18 +7,21 @@ import org.junit.jupiter.api.Test;
 
 class SizeClassesTest {
   @Test
-  void aKibValueUnderAShortKeyTakesAnEighthMoreAtMost() {
+  void aKibValueUnderAShortKeyTakesASixteenthMoreAtMost() {
     SizeClasses classes = new SizeClasses(1 << 20);
-    assertEquals(1152, classes.size(classes.classOf(1093)));
+    // 40-byte header, 21-byte key, 1 KiB value.
+    assertEquals(1088, classes.size(classes.classOf(1085)));
+    assertEquals(1088, classes.size(classes.classOf(1088)));
+    assertEquals(1152, classes.size(classes.classOf(1089)));
     assertEquals(1024, classes.size(classes.classOf(1024)));
-    assertEquals(1152, classes.size(classes.classOf(1025)));
+    assertEquals(1088, classes.size(classes.classOf(1025)));
     assertEquals(64, classes.size(classes.classOf(1)));
     assertEquals(256 << 10, classes.largest());
     assertEquals(-1, classes.classOf((256 << 10) + 1));
   }
 
   @Test
-  void everyLengthWastesLessThanAnEighthOrSixteenBytes() {
+  void everyLengthWastesLessThanASixteenthOrSixteenBytes() {
     SizeClasses classes = new SizeClasses(1 << 20);
     int previous = 0;
     for (int c = 0; c < classes.count(); c++) {
@@ -30,7 +33,7 @@ class SizeClassesTest {
     for (int length = SizeClasses.MIN_CHUNK; length <= classes.largest(); length++) {
       int chunk = classes.size(classes.classOf(length));
       assertTrue(chunk >= length, "length " + length);
-      assertTrue(chunk - length < Math.max(16, chunk / 8), "length " + length + " in " + chunk);
+      assertTrue(chunk - length < Math.max(16, chunk / 16), "length " + length + " in " + chunk);
     }
   }
 
@@ -38,6 +41,7 @@ class SizeClassesTest {
   void smallPagesStopAtAQuarterPage() {
     SizeClasses classes = new SizeClasses(4096);
     assertEquals(1024, classes.largest());
-    assertEquals(4 + 8 + 8 + 8 + 1, classes.count());
+    // Steps of 16 bytes up to 512, then a sixteenth of the power of two.
+    assertEquals(4 + 8 + 16 + 16 + 1, classes.count());
   }
 }

@@ -64,15 +64,15 @@ class SlabAllocatorTest {
     assertEquals(RecordRefs.pageId(huge), RecordRefs.pageId(hugeToo));
     assertEquals(1_024, classes.size(classes.classOf(1_000)));
     int smallClass = classes.classOf(600);
-    assertEquals(640, classes.size(smallClass));
-    assertEquals(classes.classOf(1_280), allocator.largestFallback(smallClass));
+    assertEquals(608, classes.size(smallClass));
+    assertEquals(classes.classOf(1_216), allocator.largestFallback(smallClass));
 
     // No third page fits the budget: a 600-byte record takes a free 1,024-byte chunk.
     long small = allocator.allocate(600);
     assertEquals(RecordRefs.pageId(big), RecordRefs.pageId(small));
     assertEquals(1_024, RecordRefs.offset(small));
 
-    // Every chunk of the 1,024-byte page taken: nothing free within twice 640 bytes.
+    // Every chunk of the 1,024-byte page taken: nothing free within twice 608 bytes.
     List<Long> bigChunks = new ArrayList<>(List.of(big, small));
     long next;
     while ((next = allocator.allocate(1_000)) != RecordRefs.NONE) {
@@ -82,12 +82,12 @@ class SlabAllocatorTest {
     assertFalse(allocator.canAllocate(600));
     assertEquals(RecordRefs.NONE, allocator.allocate(600));
 
-    // A free 1,024-byte chunk (at most twice 640) serves a 600-byte record ...
+    // A free 1,024-byte chunk (at most twice 608) serves a 600-byte record ...
     allocator.free(bigChunks.get(5));
     assertTrue(allocator.canAllocate(600));
     assertEquals(bigChunks.get(5), allocator.allocate(600));
 
-    // ... but a free chunk of 3,072 bytes (more than twice 640) never does.
+    // ... but a free chunk of 3,072 bytes (more than twice 608) never does.
     allocator.free(huge);
     assertFalse(allocator.canAllocate(600));
     assertEquals(RecordRefs.NONE, allocator.allocate(600));
