@@ -9,7 +9,7 @@
 #
 # quick (default): 1M entries, every contender, 2 s warm-up then 5 s measured mixed run; 1 min
 #                  21 s measured, build included.
-# full:            1M and 5M entries, every contender, 5 s warm-up then 30 s measured; 9 min 46 s
+# full:            1M and 5M entries, every contender, 5 s warm-up then 30 s measured; 9 min 7 s
 #                  measured, build included (load average 0.8 to 1.6).
 # Extra options go to every Footprint JVM, e.g. `quick --distribution zipfian`; the environment
 # variable CONTENDERS (space-separated) narrows the contenders.
