@@ -22,15 +22,33 @@ public final class KeyHash {
       h = Long.rotateLeft(h ^ (buffer.getLong(offset + i, ByteOrder.LITTLE_ENDIAN) * M2), 31) * M1;
     }
     if (i < length) {
-      long tail = 0;
-      for (int j = length - 1; j >= i; j--) {
-        tail = (tail << 8) | (buffer.getByte(offset + j) & 0xFFL);
-      }
-      h = Long.rotateLeft(h ^ (tail * M2), 31) * M1;
+      h = Long.rotateLeft(h ^ (tail(buffer, offset, length, length - i) * M2), 31) * M1;
     }
     h = (h ^ (h >>> 30)) * M2;
     h = (h ^ (h >>> 27)) * M3;
     h ^= h >>> 31;
     return (int) (h ^ (h >>> 32));
+  }
+
+  /**
+   * The last {@code count} (1 to 7) bytes of the key as a little-endian number. Keys are rarely a
+   * multiple of eight bytes, and reading the tail byte by byte (each read bounds-checked) cost as
+   * much as the rest of the hash: a key of eight bytes or more gives its tail in one read of its
+   * last eight bytes, shifted; a shorter one in two overlapping reads of four.
+   */
+  private static long tail(DirectBuffer buffer, int offset, int length, int count) {
+    if (length >= 8) {
+      return buffer.getLong(offset + length - 8, ByteOrder.LITTLE_ENDIAN) >>> ((8 - count) << 3);
+    }
+    if (length >= 4) {
+      long low = buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+      long high = buffer.getInt(offset + length - 4, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+      return low | ((high >>> ((8 - length) << 3)) << 32);
+    }
+    long tail = 0;
+    for (int j = length - 1; j >= 0; j--) {
+      tail = (tail << 8) | (buffer.getByte(offset + j) & 0xFFL);
+    }
+    return tail;
   }
 }

@@ -130,6 +130,18 @@ public final class Records {
         return false;
       }
     }
+    if (i == keyLength) {
+      return true;
+    }
+    // The tail in one read rather than byte by byte: the last eight (or four) bytes, overlapping
+    // bytes already compared, which is harmless for equality.
+    if (keyLength >= 8) {
+      return page.getLong(recordKey + keyLength - 8) == key.getLong(keyOffset + keyLength - 8);
+    }
+    if (keyLength >= 4) {
+      return page.getInt(recordKey) == key.getInt(keyOffset)
+          && page.getInt(recordKey + keyLength - 4) == key.getInt(keyOffset + keyLength - 4);
+    }
     for (; i < keyLength; i++) {
       if (page.getByte(recordKey + i) != key.getByte(keyOffset + i)) {
         return false;
