@@ -398,6 +398,15 @@ public class JCacheBenchmark {
       return new JCacheStore(provider, manager, cache, "off-heap only, " + megabytes + " MB");
     }
 
+    /** A store over a cache another benchmark configured; {@code settings} describes it. */
+    static JCacheStore of(
+        CachingProvider provider,
+        CacheManager manager,
+        Cache<String, byte[]> cache,
+        String settings) {
+      return new JCacheStore(provider, manager, cache, settings);
+    }
+
     /** The JCache cache behind this store. */
     Cache<String, byte[]> cache() {
       return cache;
