@@ -37,9 +37,10 @@ package dev.cellar.engine.internal;
  * <p>The write time and the operation share one word, read and written little-endian whatever the
  * platform's order, so that the operation is always its last byte: 56 bits of epoch milliseconds
  * last two million years. The header holds nothing that can be derived: the key's hash is computed
- * again from the key bytes when an eviction or a rewrite needs the index slot (rare next to reads
- * and writes), and the size class is the page's ({@link SlabPage#sizeClass}). Forty bytes rather
- * than 48 put a 1 KiB value under a 21-byte key (1,085 bytes) in the 1,088-byte size class.
+ * again from the key bytes when eviction needs a record's index slot (once per record the CLOCK
+ * hand visits, about 7 % of a put's time when every put evicts), and the size class is the page's
+ * ({@link SlabPage#sizeClass}). Forty bytes rather than 48 put a 1 KiB value under a 21-byte key
+ * (1,085 bytes) in the 1,088-byte size class.
  */
 public final class RecordDescriptor {
   public static final int REVISION_OFFSET = 0;

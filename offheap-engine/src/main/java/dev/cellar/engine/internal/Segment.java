@@ -1121,8 +1121,13 @@ public final class Segment {
    */
   boolean forgetRecord(long ref) {
     UnsafeBuffer page = bufferOf(ref);
+    return forgetRecord(ref, Records.keyHash(page, RecordRefs.offset(ref)));
+  }
+
+  /** {@link #forgetRecord(long)} for a caller that has already hashed the record's key. */
+  boolean forgetRecord(long ref, int hash) {
+    UnsafeBuffer page = bufferOf(ref);
     int offset = RecordRefs.offset(ref);
-    int hash = Records.keyHash(page, offset);
     int slot = SegmentIndex.slotOfRef(table, hash, ref);
     if (slot >= 0) {
       forgetKey(slot);

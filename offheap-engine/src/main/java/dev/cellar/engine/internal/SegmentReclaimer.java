@@ -166,7 +166,7 @@ final class SegmentReclaimer {
     int hash = Records.keyHash(page, offset);
     int slot = SegmentIndex.slotOfRef(segment.table(), hash, ref);
     if (slot < 0) {
-      return segment.forgetRecord(ref);
+      return segment.forgetRecord(ref, hash);
     }
     if (ref == protectedHead) {
       return false;
@@ -181,7 +181,7 @@ final class SegmentReclaimer {
     }
     long now = segment.context.clock.time();
     RecordOp op = segment.isExpiredValue(ref, now) ? RecordOp.EXPIRE : RecordOp.EVICT;
-    evictValue(ref, op, now, protectedHead);
+    evictValue(ref, hash, op, now, protectedHead);
     return true;
   }
 
@@ -221,13 +221,13 @@ final class SegmentReclaimer {
       int hash = Records.keyHash(buffer, offset);
       int slot = SegmentIndex.slotOfRef(segment.table(), hash, ref);
       if (slot < 0) {
-        segment.forgetRecord(ref);
+        segment.forgetRecord(ref, hash);
       } else if (Records.op(buffer, offset) != RecordOp.PUT.code()) {
         segment.forgetKey(slot);
       } else {
         long now = segment.context.clock.time();
         RecordOp op = segment.isExpiredValue(ref, now) ? RecordOp.EXPIRE : RecordOp.EVICT;
-        evictValue(ref, op, now, protectedHead);
+        evictValue(ref, hash, op, now, protectedHead);
       }
       freed = true;
     }
@@ -238,18 +238,18 @@ final class SegmentReclaimer {
    * Evicts the live value at {@code ref} (as {@code op}: EVICT, or EXPIRE when its time has come):
    * the key's latest record becomes a marker in the marker ring, with a new, journaled revision,
    * and the value's chunk and history are freed at once. When the ring cannot take the marker (a
-   * very long key), the marker is journaled in place and the key forgotten with it.
+   * very long key), the marker is journaled in place and the key forgotten with it. {@code hash} is
+   * the key's, which the caller has already computed from the key bytes.
    */
-  private void evictValue(long ref, RecordOp op, long now, long protectedHead) {
+  private void evictValue(long ref, int hash, RecordOp op, long now, long protectedHead) {
     UnsafeBuffer page = segment.bufferOf(ref);
     int offset = RecordRefs.offset(ref);
     int keyLength = Records.keyLength(page, offset);
-    int hash = Records.keyHash(page, offset);
     long marker =
         segment.markers.reserve(RecordDescriptor.recordLength(keyLength, 0), protectedHead);
     int slot = SegmentIndex.slotOfRef(segment.table(), hash, ref);
     if (marker == RecordRefs.NONE) {
-      rewriteAsMarker(slot, ref, op, now);
+      rewriteAsMarker(slot, ref, hash, op, now);
       segment.forgetKey(SegmentIndex.slotOfRef(segment.table(), hash, ref));
       return;
     }
@@ -272,7 +272,7 @@ final class SegmentReclaimer {
    * Turns the live value at {@code ref} into a marker of {@code op} in the same chunk: its history
    * is freed, it gets a new revision, and the journal and observer hear of it.
    */
-  private void rewriteAsMarker(int slot, long ref, RecordOp op, long now) {
+  private void rewriteAsMarker(int slot, long ref, int hash, RecordOp op, long now) {
     boolean copied = segment.copyForObserver(ref);
     long older = segment.previous(ref);
     if (older != RecordRefs.NONE) {
@@ -293,7 +293,7 @@ final class SegmentReclaimer {
     segment.counts.set(slot, 0);
     segment.liveCount--;
     count(op);
-    segment.publishRewrite(revision, ref, op, Records.keyHash(page, offset), copied);
+    segment.publishRewrite(revision, ref, op, hash, copied);
   }
 
   private void count(RecordOp op) {
