@@ -1,17 +1,12 @@
 package dev.cellar.benchmarks;
 
-import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
 import dev.cellar.benchmarks.JCacheBenchmark.JCacheStore;
 import dev.cellar.benchmarks.JCacheBenchmark.OhcStore;
 import dev.cellar.benchmarks.JCacheBenchmark.Store;
 import dev.cellar.engine.OffHeapBucket;
 import java.util.Arrays;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
-import javax.cache.CacheManager;
-import javax.cache.Caching;
-import javax.cache.spi.CachingProvider;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -90,7 +85,7 @@ public class EvictionBenchmark {
     store =
         switch (contender) {
           case "cellar" -> JCacheStore.cellar(budget);
-          case "caffeine" -> caffeine(capacity);
+          case "caffeine" -> JCacheStore.caffeine(capacity);
           case "ehcache-offheap" -> JCacheStore.ehcacheOffHeap(budget);
           case "ohc" -> new OhcStore(budget);
           default -> throw new IllegalArgumentException("unknown contender " + contender);
@@ -130,19 +125,6 @@ public class EvictionBenchmark {
       return "entries not counted (no exact count without a sweep)";
     }
     return String.format("%,d entries", store.size());
-  }
-
-  /** Caffeine's JCache bounded to {@code maximumSize} entries, store by value. */
-  static JCacheStore caffeine(long maximumSize) {
-    CachingProvider provider = Caching.getCachingProvider(JCacheBenchmark.CAFFEINE_PROVIDER);
-    CacheManager manager =
-        provider.getCacheManager(
-            provider.getDefaultURI(), EvictionBenchmark.class.getClassLoader());
-    CaffeineConfiguration<String, byte[]> configuration = new CaffeineConfiguration<>();
-    configuration.setTypes(String.class, byte[].class);
-    configuration.setMaximumSize(OptionalLong.of(maximumSize));
-    Cache<String, byte[]> cache = manager.createCache("eviction-benchmark", configuration);
-    return JCacheStore.of(provider, manager, cache, "maximum size " + maximumSize);
   }
 
   /** Get; on a miss, put (which evicts): one thread. */

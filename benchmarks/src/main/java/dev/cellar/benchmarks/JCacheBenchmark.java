@@ -1,10 +1,12 @@
 package dev.cellar.benchmarks;
 
+import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
 import dev.cellar.CellarConfiguration;
 import dev.cellar.engine.OffHeapBucket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
@@ -381,6 +383,17 @@ public class JCacheBenchmark {
       return new JCacheStore(provider, manager, cache, "unbounded, store by value");
     }
 
+    /** Caffeine's JCache bounded to {@code maximumSize} entries, store by value. */
+    static JCacheStore caffeine(long maximumSize) {
+      CachingProvider provider = Caching.getCachingProvider(CAFFEINE_PROVIDER);
+      CacheManager manager = manager(provider);
+      CaffeineConfiguration<String, byte[]> configuration = new CaffeineConfiguration<>();
+      configuration.setTypes(String.class, byte[].class);
+      configuration.setMaximumSize(OptionalLong.of(maximumSize));
+      Cache<String, byte[]> cache = manager.createCache(CACHE_NAME, configuration);
+      return new JCacheStore(provider, manager, cache, "maximum size " + maximumSize);
+    }
+
     /** Ehcache with an off-heap tier only, configured through Ehcache's own builders. */
     static JCacheStore ehcacheOffHeap(long bytes) {
       CachingProvider provider = Caching.getCachingProvider(EHCACHE_PROVIDER);
@@ -396,15 +409,6 @@ public class JCacheBenchmark {
           manager.createCache(
               CACHE_NAME, Eh107Configuration.fromEhcacheCacheConfiguration(configuration));
       return new JCacheStore(provider, manager, cache, "off-heap only, " + megabytes + " MB");
-    }
-
-    /** A store over a cache another benchmark configured; {@code settings} describes it. */
-    static JCacheStore of(
-        CachingProvider provider,
-        CacheManager manager,
-        Cache<String, byte[]> cache,
-        String settings) {
-      return new JCacheStore(provider, manager, cache, settings);
     }
 
     /** The JCache cache behind this store. */
