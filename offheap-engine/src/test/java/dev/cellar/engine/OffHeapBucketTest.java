@@ -435,6 +435,51 @@ class OffHeapBucketTest {
     assertEquals(0, hotKeysLeftAfterColdFill(false), "never read: all evicted");
   }
 
+  @Test
+  void aKeyWrittenIntoAFullBucketAndNeverReadGoesBeforeKeysReadOnce() {
+    List<String> evicted = new ArrayList<>();
+    OffHeapBucket bucket =
+        bucket(
+            BucketConfig.builder()
+                .maxBytes(1 << 20)
+                .segments(1)
+                .observer(
+                    (previous, record) -> {
+                      if (record.op() == RecordOp.EVICT) {
+                        evicted.add(TestBytes.key(record));
+                      }
+                    }));
+    UnsafeBuffer value = new UnsafeBuffer(new byte[1000]);
+    List<String> residents = new ArrayList<>();
+    int written = 0;
+    while (evicted.isEmpty()) {
+      String key = String.format("k-%05d", written++);
+      residents.add(key);
+      put(bucket, key, value);
+    }
+    // The hand starts at the first chunk: the first key, never read, is the first victim, and the
+    // key whose write evicted it takes its chunk, just behind the hand.
+    assertEquals(List.of("k-00000"), evicted);
+    String newcomer = residents.remove(residents.size() - 1);
+    residents.remove("k-00000");
+    ExpandableArrayBuffer destination = new ExpandableArrayBuffer(1000);
+    for (String key : residents) {
+      UnsafeBuffer k = utf8(key);
+      assertEquals(1000, bucket.get(k, 0, k.capacity(), destination, 0, null), key);
+    }
+    // One more write: the hand takes one read off each resident, then reaches the newcomer, which
+    // was never read; a newcomer that started with a count of its own would outlast them.
+    put(bucket, "x-00000", value);
+    assertEquals(List.of("k-00000", newcomer), evicted);
+    put(bucket, "x-00001", value);
+    assertEquals(List.of("k-00000", newcomer, residents.get(0)), evicted);
+  }
+
+  private static void put(OffHeapBucket bucket, String key, UnsafeBuffer value) {
+    UnsafeBuffer k = utf8(key);
+    bucket.put(k, 0, k.capacity(), value, 0, value.capacity(), 0);
+  }
+
   /**
    * Fills the bucket past its budget, writes 10 hot keys, then 20,000 cold ones, reading the hot
    * ones every 100 writes if asked. The first fill lets the index reach its final size: growing it

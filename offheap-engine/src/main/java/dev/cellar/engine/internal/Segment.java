@@ -898,7 +898,10 @@ public final class Segment {
     if (head == RecordRefs.NONE) {
       int slot = SegmentIndex.emptySlot(table, hash);
       SegmentIndex.set(table, slot, hash, hint, ref);
-      counts.set(slot, op == RecordOp.PUT ? 1 : 0);
+      // A new key earns its count by being read: its chunk lies just behind the hand, so it has a
+      // turn of the hand for that, and a key never read goes before any that was (HitRatios: 92.7
+      // against 92.3 % on Zipfian keys, 68.8 against 67.2 % with scans, when it started at one).
+      counts.set(slot, 0);
       keys++;
     } else {
       // A reference sits in one slot at most, so a hint that still holds head is head's slot,
