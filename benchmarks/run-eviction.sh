@@ -3,13 +3,13 @@
 # for (100k entries of 100 B values), so that about every other get misses and its put evicts;
 # uniform and Zipfian keys, one thread; Cellar, Caffeine's JCache (bounded by entry count), Ehcache
 # off-heap and OHC (bounded by the same byte budget). One fork each, 2 x 1 s warm-up, 5 x 1 s
-# measured: about 2 minutes.
+# measured, then the untimed hit-ratio traces (HitRatios): about 3 minutes.
 #
 #   benchmarks/run-eviction.sh [extra JMH options...]
 #
 # Writes benchmarks/results/eviction-quick.{csv,md} (ratios to caffeine, then each contender's hit
 # ratio from the CSV's getOrPut1Thread:hits and :misses rows and the entries it held at the end
-# from the log) and the log.
+# from the log, then HitRatios' table) and the log; HitRatios writes results/hit-ratio.{csv,md}.
 set -euo pipefail
 
 mode=quick
@@ -45,6 +45,20 @@ run_jmh eviction "Eviction benchmark (a full cache)" caffeine \
       | sed -e "s/^$contender, $keys: //" -e 's/ at the end$//' || true)
     echo "| $row ${held:-?} |"
   done
+} >> "$summary"
+
+# Hit ratios on the same traces for every contender, untimed (HitRatios): zipfian, uniform, a
+# Zipfian trace with scans of cold keys, and one whose hot set moves.
+hits="$results/hit-ratio"
+echo "== hit ratios ($hits.md)"
+java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xmx2g -XX:MaxDirectMemorySize=2g \
+  -cp "$jar" dev.cellar.benchmarks.HitRatios 100000 6000000 "$hits" > /dev/null
+{
+  echo
+  echo "Hit ratios on the same trace for every contender, untimed (\`HitRatios\`, 6M accesses, the"
+  echo "last 4.5M counted; \`results/hit-ratio.csv\`):"
+  echo
+  cat "$hits.md"
 } >> "$summary"
 
 echo
