@@ -34,7 +34,7 @@ public final class EntryCursor {
         position = keyOffset + keyLength;
         int hash = KeyHash.hash(keys, keyOffset, keyLength);
         Segment owner = bucket.segmentFor(hash);
-        if (owner.copyLatest(hash, keys, keyOffset, keyLength, record)) {
+        if (owner.reads.copyLatest(hash, keys, keyOffset, keyLength, record)) {
           view.wrap(record, 0);
           long expireAt = view.expireAt();
           boolean expired = expireAt != 0 && bucket.context().clock.time() >= expireAt;

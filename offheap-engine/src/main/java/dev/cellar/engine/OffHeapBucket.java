@@ -8,6 +8,7 @@ import dev.cellar.engine.internal.KeyHash;
 import dev.cellar.engine.internal.MemoryBudget;
 import dev.cellar.engine.internal.RecordDescriptor;
 import dev.cellar.engine.internal.Segment;
+import dev.cellar.engine.internal.SegmentReads;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import org.agrona.DirectBuffer;
@@ -119,7 +120,7 @@ public final class OffHeapBucket implements AutoCloseable {
     int hash = KeyHash.hash(key, keyOffset, keyLength);
     Segment segment = segmentFor(hash);
     int result =
-        segment.read(
+        segment.reads.read(
             hash,
             key,
             keyOffset,
@@ -128,11 +129,11 @@ public final class OffHeapBucket implements AutoCloseable {
             destinationOffset,
             info,
             context.clock.time());
-    if (result == Segment.EXPIRED) {
+    if (result == SegmentReads.EXPIRED) {
       segment.expire(hash, key, keyOffset, keyLength);
       return NOT_FOUND;
     }
-    return result == Segment.MISS ? NOT_FOUND : result;
+    return result == SegmentReads.MISS ? NOT_FOUND : result;
   }
 
   /** True when the key has a live, unexpired value. */
@@ -152,7 +153,7 @@ public final class OffHeapBucket implements AutoCloseable {
     Segment segment = segmentFor(hash);
     segment.expire(hash, key, keyOffset, keyLength);
     ExpandableArrayBuffer copy = new ExpandableArrayBuffer(128);
-    if (!segment.copyLatest(hash, key, keyOffset, keyLength, copy)) {
+    if (!segment.reads.copyLatest(hash, key, keyOffset, keyLength, copy)) {
       return false;
     }
     visitor.visit(new RecordView().wrap(copy, 0));
@@ -175,7 +176,7 @@ public final class OffHeapBucket implements AutoCloseable {
     // A due value is expired first, as by get: history must not show it as the live value.
     segmentFor(hash).expire(hash, key, keyOffset, keyLength);
     ExpandableArrayBuffer copy = new ExpandableArrayBuffer(128);
-    if (!segmentFor(hash).copyAtRevision(hash, key, keyOffset, keyLength, revision, copy)) {
+    if (!segmentFor(hash).reads.copyAtRevision(hash, key, keyOffset, keyLength, revision, copy)) {
       return false;
     }
     visitor.visit(new RecordView().wrap(copy, 0));
@@ -194,7 +195,7 @@ public final class OffHeapBucket implements AutoCloseable {
     segmentFor(hash).expire(hash, key, keyOffset, keyLength);
     ExpandableArrayBuffer copy = new ExpandableArrayBuffer(256);
     LongArrayList offsets = new LongArrayList();
-    int count = segmentFor(hash).copyHistory(hash, key, keyOffset, keyLength, copy, offsets);
+    int count = segmentFor(hash).reads.copyHistory(hash, key, keyOffset, keyLength, copy, offsets);
     RecordView view = new RecordView();
     for (int i = 0; i < count; i++) {
       visitor.visit(view.wrap(copy, (int) offsets.getLong(i)));

@@ -221,7 +221,7 @@ public final class WatchCursor implements AutoCloseable {
       // The forgotten marker is kept before its record is freed, so looking there after a
       // failed resolve cannot miss it.
       found =
-          segments[(int) where].resolve(ref, revision, copy)
+          segments[(int) where].reads.resolve(ref, revision, copy)
               || (tracksMarkers && forgotten.copy(revision, copy));
     }
     if (!found) {

@@ -48,14 +48,14 @@ class LockedReadsTest {
     assertBytes(large, spy, 0);
 
     spy = new Spy(segment);
-    assertTrue(segment.resolve(refOf(segment, SMALL), smallRevision, spy));
+    assertTrue(segment.reads.resolve(refOf(segment, SMALL), smallRevision, spy));
     assertEquals(List.of(false), spy.lockedAtCopy, "watch cursors resolve small records likewise");
 
     spy = new Spy(segment);
-    assertTrue(segment.resolve(refOf(segment, LARGE), largeRevision, spy));
+    assertTrue(segment.reads.resolve(refOf(segment, LARGE), largeRevision, spy));
     assertFalse(spy.lockedAtCopy.contains(false), "and large ones only under the read lock");
     assertBytes(large, spy, RecordDescriptor.HEADER_LENGTH + LARGE.capacity());
-    assertFalse(segment.resolve(refOf(segment, LARGE), largeRevision + 1, new Spy(segment)));
+    assertFalse(segment.reads.resolve(refOf(segment, LARGE), largeRevision + 1, new Spy(segment)));
   }
 
   @Test
@@ -118,7 +118,7 @@ class LockedReadsTest {
   }
 
   private static int read(Segment segment, UnsafeBuffer key, Spy destination) {
-    return segment.read(
+    return segment.reads.read(
         KeyHash.hash(key, 0, key.capacity()), key, 0, key.capacity(), destination, 0, null, 0);
   }
 

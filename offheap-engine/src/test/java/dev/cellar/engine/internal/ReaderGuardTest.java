@@ -53,8 +53,8 @@ class ReaderGuardTest {
     long ref = SegmentIndex.ref(segment.table(), slotOfKey(segment));
     long garbage = RecordRefs.of(RecordRefs.pageId(ref), OVERFLOWING);
 
-    assertFalse(segment.resolve(garbage, 1, new ExpandableArrayBuffer()));
-    assertTrue(segment.resolve(ref, 1, new ExpandableArrayBuffer()));
+    assertFalse(segment.reads.resolve(garbage, 1, new ExpandableArrayBuffer()));
+    assertTrue(segment.reads.resolve(ref, 1, new ExpandableArrayBuffer()));
   }
 
   @Test
@@ -70,7 +70,7 @@ class ReaderGuardTest {
     IllegalStateException thrown =
         assertThrows(
             IllegalStateException.class,
-            () -> segment.read(hash(), KEY, 0, KEY.capacity(), null, 0, null, 0));
+            () -> segment.reads.read(hash(), KEY, 0, KEY.capacity(), null, 0, null, 0));
     assertTrue(thrown.getMessage().contains("disagree"), thrown.getMessage());
   }
 
