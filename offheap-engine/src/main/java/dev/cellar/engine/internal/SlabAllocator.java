@@ -393,6 +393,11 @@ public final class SlabAllocator {
     return budget.fits(cost - freeLargeCost);
   }
 
+  /** True when {@link #reserve} of {@code cost} would succeed. */
+  public boolean canReserve(long cost) {
+    return fitsFresh(cost);
+  }
+
   /**
    * Reserves {@code cost} fresh bytes, freeing pooled large buffers as needed; false, freeing
    * nothing, when even that would not make room. Also for memory the caller allocates itself (an
