@@ -7,7 +7,13 @@ import dev.cellar.engine.MutationObserver;
 import dev.cellar.engine.RecordOp;
 import dev.cellar.engine.WriteOutcome;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -57,6 +63,101 @@ class IndexLoadTest {
     assertTrue(segment.budget.used() <= segment.budget.limit());
   }
 
+  @Test
+  void readersSeeWholeValuesOfTheirOwnKeysWhileTheFullTableIsAboveThreeQuarters()
+      throws InterruptedException {
+    // The same segment as above, now with two writers putting 30,000 keys at random (most of them
+    // new, so every put evicts and every eviction's marker later drops a key, shifting the runs of
+    // a table near 90 % full) while two readers check every value they find.
+    Segment segment = segment(680 << 10);
+    int keys = 30_000;
+    UnsafeBuffer[] keyBuffers = new UnsafeBuffer[keys];
+    for (int i = 0; i < keys; i++) {
+      keyBuffers[i] = key(i);
+    }
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    LongAdder found = new LongAdder();
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < 2; w++) {
+      int seed = w;
+      threads.add(
+          new Thread(
+              () -> {
+                Random random = new Random(seed);
+                UnsafeBuffer value = new UnsafeBuffer(new byte[24]);
+                for (int sequence = 0; running.get(); sequence++) {
+                  int id = random.nextInt(keys);
+                  fillValue(value, id, sequence);
+                  write(segment, keyBuffers[id], value);
+                }
+              }));
+    }
+    for (int r = 0; r < 2; r++) {
+      int seed = 10 + r;
+      threads.add(
+          new Thread(
+              () -> {
+                Random random = new Random(seed);
+                UnsafeBuffer destination = new UnsafeBuffer(new byte[64]);
+                while (running.get()) {
+                  int id = random.nextInt(keys);
+                  UnsafeBuffer key = keyBuffers[id];
+                  int length =
+                      segment.reads.read(
+                          KeyHash.hash(key, 0, key.capacity()),
+                          key,
+                          0,
+                          key.capacity(),
+                          destination,
+                          0,
+                          null,
+                          0);
+                  if (length == SegmentReads.MISS) {
+                    continue;
+                  }
+                  assertEquals(24, length, "key " + id);
+                  checkValue(destination, id);
+                  found.increment();
+                }
+              }));
+    }
+    for (Thread thread : threads) {
+      thread.setUncaughtExceptionHandler((t, e) -> failure.compareAndSet(null, e));
+      thread.start();
+    }
+    Thread.sleep(1500);
+    running.set(false);
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+    assertTrue(found.sum() > 10_000, "reads that found a value: " + found.sum());
+    assertEquals(8192, capacity(segment));
+    assertTrue(segment.keys > 8192 * 3 / 4, segment.keys + " keys");
+    assertTrue(segment.keys * 32L <= 8192L * Segment.FULL_SEGMENT_LOAD, segment.keys + " keys");
+    assertTrue(segment.budget.used() <= segment.budget.limit());
+  }
+
+  /** Key id, then the writer's sequence, then 16 bytes that both of them determine. */
+  private static void fillValue(UnsafeBuffer value, int id, int sequence) {
+    value.putInt(0, id);
+    value.putInt(4, sequence);
+    for (int i = 8; i < 24; i++) {
+      value.putByte(i, (byte) (id * 31 + sequence * 7 + i));
+    }
+  }
+
+  private static void checkValue(UnsafeBuffer value, int id) {
+    assertEquals(id, value.getInt(0), "a value of another key");
+    int sequence = value.getInt(4);
+    for (int i = 8; i < 24; i++) {
+      assertEquals((byte) (id * 31 + sequence * 7 + i), value.getByte(i), "torn at byte " + i);
+    }
+  }
+
   private static long capacity(Segment segment) {
     return SegmentIndex.capacity(segment.table);
   }
@@ -68,9 +169,15 @@ class IndexLoadTest {
         0, context, new MemoryBudget(budget, new AtomicLong(), new AtomicLong()), PAGE, 256);
   }
 
+  private static UnsafeBuffer key(int i) {
+    return new UnsafeBuffer(String.format("k%07d", i).getBytes(StandardCharsets.UTF_8));
+  }
+
   private static void put(Segment segment, int i) {
-    UnsafeBuffer key = new UnsafeBuffer(String.format("k%07d", i).getBytes(StandardCharsets.UTF_8));
-    UnsafeBuffer value = new UnsafeBuffer(new byte[24]);
+    write(segment, key(i), new UnsafeBuffer(new byte[24]));
+  }
+
+  private static void write(Segment segment, UnsafeBuffer key, UnsafeBuffer value) {
     long revision =
         segment.write(
             KeyHash.hash(key, 0, key.capacity()),
