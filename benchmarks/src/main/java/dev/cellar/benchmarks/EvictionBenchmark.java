@@ -90,20 +90,28 @@ public class EvictionBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     keys = JCacheBenchmark.keys(2 * capacity);
-    long budget = capacity * (valueSize + BUDGET_PER_ENTRY);
-    store =
-        switch (contender) {
-          case "cellar" -> JCacheStore.cellar(budget);
-          case "caffeine" -> JCacheStore.caffeine(capacity);
-          case "ehcache-offheap" -> JCacheStore.ehcacheOffHeap(budget);
-          case "ohc" -> new OhcStore(budget);
-          default -> throw new IllegalArgumentException("unknown contender " + contender);
-        };
+    store = boundedStore(contender, capacity, valueSize);
     byte[] value = new byte[valueSize];
     for (int i = 0; i < keys.length; i++) {
       Arrays.fill(value, (byte) i);
       store.put(keys[i], value);
     }
+  }
+
+  /**
+   * A fresh cache of {@code contender} sized for {@code capacity} entries of {@code valueSize}
+   * bytes: by entry count for Caffeine, by the byte budget {@code capacity * (valueSize +} {@link
+   * #BUDGET_PER_ENTRY}{@code )} for the others.
+   */
+  static Store boundedStore(String contender, int capacity, int valueSize) {
+    long budget = capacity * (valueSize + BUDGET_PER_ENTRY);
+    return switch (contender) {
+      case "cellar" -> JCacheStore.cellar(budget);
+      case "caffeine" -> JCacheStore.caffeine(capacity);
+      case "ehcache-offheap" -> JCacheStore.ehcacheOffHeap(budget);
+      case "ohc" -> new OhcStore(budget);
+      default -> throw new IllegalArgumentException("unknown contender " + contender);
+    };
   }
 
   /** Prints how many entries the cache holds (to compare hit ratios), then closes it. */

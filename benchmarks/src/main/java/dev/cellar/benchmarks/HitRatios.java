@@ -1,7 +1,5 @@
 package dev.cellar.benchmarks;
 
-import dev.cellar.benchmarks.JCacheBenchmark.JCacheStore;
-import dev.cellar.benchmarks.JCacheBenchmark.OhcStore;
 import dev.cellar.benchmarks.JCacheBenchmark.Store;
 import dev.cellar.benchmarks.KeySequences.Distribution;
 import java.io.IOException;
@@ -96,15 +94,7 @@ public final class HitRatios {
    * last three quarters of the trace) and the hits among them.
    */
   static long[] run(String contender, int capacity, String[] keys, int[] trace) {
-    long budget = capacity * (VALUE_SIZE + EvictionBenchmark.BUDGET_PER_ENTRY);
-    Store store =
-        switch (contender) {
-          case "cellar" -> JCacheStore.cellar(budget);
-          case "caffeine" -> JCacheStore.caffeine(capacity);
-          case "ehcache-offheap" -> JCacheStore.ehcacheOffHeap(budget);
-          case "ohc" -> new OhcStore(budget);
-          default -> throw new IllegalArgumentException("unknown contender " + contender);
-        };
+    Store store = EvictionBenchmark.boundedStore(contender, capacity, VALUE_SIZE);
     try {
       byte[] value = new byte[VALUE_SIZE];
       int warmUp = trace.length / 4;
