@@ -832,7 +832,7 @@ public final class Segment {
       int length = grown * IndexDescriptor.SLOT_LENGTH;
       if (length > allocator.pageSize()
           && needed * 32L <= capacity * (long) FULL_SEGMENT_LOAD
-          && !allocator.canReserve(DirectMemory.cost(length))) {
+          && !allocator.canReserveWithoutEvicting(DirectMemory.cost(length))) {
         return;
       }
       boolean room;

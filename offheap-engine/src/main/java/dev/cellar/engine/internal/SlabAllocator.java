@@ -393,9 +393,12 @@ public final class SlabAllocator {
     return budget.fits(cost - freeLargeCost);
   }
 
-  /** True when {@link #reserve} of {@code cost} would succeed. */
-  public boolean canReserve(long cost) {
-    return fitsFresh(cost);
+  /**
+   * True when {@code cost} fresh bytes can be had without evicting anything: within the budget,
+   * counting pooled large buffers and pooled free pages as given up ({@link #dropFreePagesFor}).
+   */
+  public boolean canReserveWithoutEvicting(long cost) {
+    return fitsFresh(cost - (long) freePages.size() * pageCost());
   }
 
   /**

@@ -154,6 +154,24 @@ class SlabAllocatorTest {
   }
 
   @Test
+  void pooledPagesCountAsMemoryToBeHadWithoutEvicting() {
+    long page = DirectMemory.cost(PAGE);
+    SlabAllocator allocator = allocator(3 * page);
+    long first = allocator.allocate(100);
+    long second = allocator.allocate(1_000);
+    long third = allocator.allocate(2_000);
+    assertFalse(allocator.canReserveWithoutEvicting(page), "three pages of records: full");
+    assertTrue(allocator.canReserveWithoutEvicting(0));
+    allocator.free(second);
+    assertTrue(allocator.canReserveWithoutEvicting(page), "one pooled page");
+    assertFalse(allocator.canReserveWithoutEvicting(page + 1));
+    allocator.free(third);
+    assertTrue(allocator.canReserveWithoutEvicting(2 * page), "two pooled pages");
+    assertFalse(allocator.canReserveWithoutEvicting(2 * page + 1));
+    assertNotEquals(RecordRefs.NONE, first);
+  }
+
+  @Test
   void withTheBudgetHeldByPooledPagesSuchARecordTakesAWholePage() {
     SlabAllocator allocator = allocator(2 * DirectMemory.cost(PAGE));
     long small = allocator.allocate(100);
