@@ -5,6 +5,7 @@ import dev.cellar.engine.EntryCursor;
 import dev.cellar.engine.OffHeapBucket;
 import dev.cellar.engine.RecordView;
 import dev.cellar.engine.internal.KeyHash;
+import dev.cellar.engine.internal.SegmentIndex;
 import dev.cellar.engine.internal.SizeClasses;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
@@ -404,9 +405,9 @@ public final class Footprint {
   /**
    * Where Cellar's bytes go: the records' exact key and value lengths (walked through the bucket),
    * the slab chunk each record takes (the engine's size classes for this page size), and the index
-   * tables, estimated from the engine's growth rule (256 slots to start, doubled before a table is
-   * three quarters full; a table up to a page takes a whole pooled page, a larger one a buffer of
-   * its own) and the keys' segments.
+   * tables, estimated from the engine's growth rule (256 slots to start, grown by half before a
+   * table is three quarters full; a table up to a page takes a whole pooled page, a larger one a
+   * buffer of its own) and the keys' segments.
    */
   private void cellarBreakdown(OffHeapBucket bucket, long emptyInUse) {
     BucketConfig config = bucket.config();
@@ -442,7 +443,7 @@ public final class Footprint {
     for (long keys : keysPerSegment) {
       long slots = initialSlots;
       while (keys * 4 > slots * 3) {
-        slots *= 2;
+        slots = SegmentIndex.grown((int) slots);
       }
       if (slots == initialSlots) {
         indexBytes += initialCost;

@@ -16,9 +16,9 @@ package dev.cellar.engine.internal;
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * <p>Linear probing from {@code hash & mask}; deletion shifts later members of the run back so no
- * tombstones exist. The expiry hint lets the sweeper find candidates without touching records; it
- * is rounded down, so the record's own expire-at has the final word.
+ * <p>Linear probing from the hash's home slot ({@link SegmentIndex#home}); deletion shifts later
+ * members of the run back so no tombstones exist. The expiry hint lets the sweeper find candidates
+ * without touching records; it is rounded down, so the record's own expire-at has the final word.
  */
 public final class IndexDescriptor {
   public static final int HASH_OFFSET = 0;

@@ -30,14 +30,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Segment {
   /**
-   * How full, in 32nds, the index may get (29: 90.6 %, rather than three quarters) when the doubled
-   * table would be larger than a page and the segment has no free memory for it. Doubling there
-   * takes the memory from evicted values: at 100-byte values the doubled table sat at 40 % load,
-   * cost 41 bytes per entry, and the segment held 12 % fewer entries (HitRatios: uniform gets hit
-   * 51.0 % of the time against 57.0 %, Zipfian ones 92.8 % against 93.9 %). The price is longer
-   * probes: a lookup that misses walks some 40 slots at 88 % load, and a full cache of 100-byte
-   * values did about 10 % fewer operations per CPU-second on uniform keys. A table up to a page
-   * takes a whole pooled page whatever its size, so there the limit stays three quarters.
+   * How full, in 32nds, the index may get (29: 90.6 %, rather than three quarters) when the grown
+   * table would be larger than a page and the segment has no free memory for it. Growing there
+   * takes the memory from evicted values: at 100-byte values a table doubled that way (before
+   * tables grew by half) sat at 40 % load, cost 41 bytes per entry, and the segment held 12 % fewer
+   * entries (HitRatios: uniform gets hit 51.0 % of the time against 57.0 %, Zipfian ones 92.8 %
+   * against 93.9 %). The price is longer probes: a lookup that misses walks some 40 slots at 88 %
+   * load, and a full cache of 100-byte values did about 10 % fewer operations per CPU-second on
+   * uniform keys. A table up to a page takes a whole pooled page whatever its size, so there the
+   * limit stays three quarters.
    */
   static final int FULL_SEGMENT_LOAD = 29;
 
@@ -799,8 +800,7 @@ public final class Segment {
   int find(int hash, DirectBuffer key, int keyOffset, int keyLength) {
     UnsafeBuffer current = table;
     int capacity = SegmentIndex.capacity(current);
-    int mask = capacity - 1;
-    int slot = hash & mask;
+    int slot = SegmentIndex.home(hash, capacity);
     for (int probes = 0; probes < capacity; probes++) {
       long ref = SegmentIndex.ref(current, slot);
       if (ref == RecordRefs.NONE) {
@@ -810,16 +810,16 @@ public final class Segment {
           && Records.keyEquals(bufferOf(ref), RecordRefs.offset(ref), key, keyOffset, keyLength)) {
         return slot;
       }
-      slot = (slot + 1) & mask;
+      slot = SegmentIndex.next(slot, capacity);
     }
     return -1;
   }
 
   /**
-   * Grows the table before {@code count} new keys would push it past three quarters full (a single
-   * write asks for one), or past {@link #FULL_SEGMENT_LOAD} when growing would take the memory of
-   * evicted values. Throws {@link IllegalStateException} when the budget cannot grow it and the
-   * keys would not even fit below full. May evict.
+   * Grows the table by half ({@link SegmentIndex#grown}) before {@code count} new keys would push
+   * it past three quarters full (a single write asks for one), or past {@link #FULL_SEGMENT_LOAD}
+   * when growing would take the memory of evicted values. Throws {@link IllegalStateException} when
+   * the budget cannot grow it and the keys would not even fit below full. May evict.
    */
   void ensureRoomForKeys(int count) {
     while (true) {
@@ -828,7 +828,7 @@ public final class Segment {
       if (needed * 4L <= capacity * 3L) {
         return;
       }
-      int grown = capacity * 2;
+      int grown = SegmentIndex.grown(capacity);
       int length = grown * IndexDescriptor.SLOT_LENGTH;
       if (length > allocator.pageSize()
           && needed * 32L <= capacity * (long) FULL_SEGMENT_LOAD
@@ -864,7 +864,7 @@ public final class Segment {
   private void maybeShrink() {
     int capacity = SegmentIndex.capacity(table);
     if (capacity > initialSlots && keys * 8L < capacity) {
-      resize(Math.max(initialSlots, capacity / 2));
+      resize(Math.max(initialSlots, SegmentIndex.shrunk(capacity)));
     }
   }
 

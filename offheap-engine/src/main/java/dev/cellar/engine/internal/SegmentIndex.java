@@ -12,6 +12,13 @@ import org.jspecify.annotations.Nullable;
  * Slot arithmetic over one index table (see {@link IndexDescriptor}): linear probing and
  * backward-shift deletion. Stateless; the segment owns the table and its lock. Every probe is
  * bounded by the table's capacity so that a reader racing a writer can never loop forever.
+ *
+ * <p>Capacities run 256, 384, 512, 768, 1,024, ...: a power of two or one and a half times one
+ * ({@link #grown}, {@link #shrunk}), so that a table grows by half, not double. Doubling left a
+ * table that had just grown 37.5 % full, and a full segment paid for the empty half with evicted
+ * values: a budget a few per cent larger could hold 15 % fewer entries. The home slot is therefore
+ * a multiply-shift of the remixed hash ({@link #home}), not its low bits under a mask; the remix
+ * keeps the bits that chose the segment from choosing the slot.
  */
 public final class SegmentIndex {
   private SegmentIndex() {}
@@ -53,14 +60,34 @@ public final class SegmentIndex {
 
   /** The first slot of the probe sequence of {@code hash}. */
   public static int home(UnsafeBuffer table, int hash) {
-    return hash & (capacity(table) - 1);
+    return home(hash, capacity(table));
+  }
+
+  /** The first slot of the probe sequence of {@code hash} in a table of {@code capacity} slots. */
+  public static int home(int hash, int capacity) {
+    return (int) ((((hash * 0x9E3779B9) & 0xFFFF_FFFFL) * capacity) >>> 32);
+  }
+
+  /** The slot after {@code slot}, wrapping at {@code capacity}. */
+  public static int next(int slot, int capacity) {
+    int next = slot + 1;
+    return next == capacity ? 0 : next;
+  }
+
+  /** The capacity after {@code capacity} when a table grows: half as large again. */
+  public static int grown(int capacity) {
+    return Integer.bitCount(capacity) == 1 ? capacity + capacity / 2 : capacity / 3 * 4;
+  }
+
+  /** The capacity before {@code capacity}, the inverse of {@link #grown}. */
+  public static int shrunk(int capacity) {
+    return Integer.bitCount(capacity) == 1 ? capacity / 4 * 3 : capacity / 3 * 2;
   }
 
   /** The slot that holds {@code ref} (probing from {@code hash}), or -1. */
   public static int slotOfRef(UnsafeBuffer table, int hash, long ref) {
     int capacity = capacity(table);
-    int mask = capacity - 1;
-    int slot = hash & mask;
+    int slot = home(hash, capacity);
     for (int probes = 0; probes < capacity; probes++) {
       long current = ref(table, slot);
       if (current == RecordRefs.NONE) {
@@ -69,7 +96,7 @@ public final class SegmentIndex {
       if (current == ref) {
         return slot;
       }
-      slot = (slot + 1) & mask;
+      slot = next(slot, capacity);
     }
     return -1;
   }
@@ -77,13 +104,12 @@ public final class SegmentIndex {
   /** The first empty slot on the probe sequence of {@code hash}, or -1 if the table is full. */
   public static int emptySlot(UnsafeBuffer table, int hash) {
     int capacity = capacity(table);
-    int mask = capacity - 1;
-    int slot = hash & mask;
+    int slot = home(hash, capacity);
     for (int probes = 0; probes < capacity; probes++) {
       if (ref(table, slot) == RecordRefs.NONE) {
         return slot;
       }
-      slot = (slot + 1) & mask;
+      slot = next(slot, capacity);
     }
     return -1;
   }
@@ -95,16 +121,16 @@ public final class SegmentIndex {
 
   /** Like {@link #remove(UnsafeBuffer, int)}, moving each shifted member's count with it. */
   static void remove(UnsafeBuffer table, int slot, @Nullable AccessCounts counts) {
-    int mask = capacity(table) - 1;
+    int capacity = capacity(table);
     int hole = slot;
-    int next = (hole + 1) & mask;
+    int next = next(hole, capacity);
     while (true) {
       long ref = ref(table, next);
       if (ref == RecordRefs.NONE) {
         break;
       }
       int hash = hash(table, next);
-      int home = hash & mask;
+      int home = home(hash, capacity);
       // The entry at `next` may fill the hole only if its home is not cyclically in (hole, next].
       boolean homeBetween =
           hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
@@ -115,7 +141,7 @@ public final class SegmentIndex {
         }
         hole = next;
       }
-      next = (next + 1) & mask;
+      next = next(next, capacity);
     }
     set(table, hole, 0, 0, RecordRefs.NONE);
     if (counts != null) {

@@ -146,8 +146,7 @@ public final class SegmentReads {
       long stamp) {
     UnsafeBuffer current = segment.table;
     int capacity = SegmentIndex.capacity(current);
-    int mask = capacity - 1;
-    int slot = hash & mask;
+    int slot = SegmentIndex.home(hash, capacity);
     for (int probes = 0; probes < capacity; probes++) {
       long ref = SegmentIndex.ref(current, slot);
       if (ref == RecordRefs.NONE) {
@@ -181,13 +180,13 @@ public final class SegmentReads {
                   now,
                   stamp);
           if (result >= 0) {
-            // Heap memory, masked to its size: a bump by a reader whose stamp fails only blurs.
+            // Heap memory, bounded by its size: a bump by a reader whose stamp fails only blurs.
             segment.counts.increment(slot);
           }
           return result;
         }
       }
-      slot = (slot + 1) & mask;
+      slot = SegmentIndex.next(slot, capacity);
     }
     return MISS;
   }
@@ -274,8 +273,7 @@ public final class SegmentReads {
       long now) {
     UnsafeBuffer current = segment.table;
     int capacity = SegmentIndex.capacity(current);
-    int mask = capacity - 1;
-    int slot = hash & mask;
+    int slot = SegmentIndex.home(hash, capacity);
     for (int probes = 0; probes < capacity; probes++) {
       long ref = SegmentIndex.ref(current, slot);
       if (ref == RecordRefs.NONE) {
@@ -311,7 +309,7 @@ public final class SegmentReads {
           return result;
         }
       }
-      slot = (slot + 1) & mask;
+      slot = SegmentIndex.next(slot, capacity);
     }
     return MISS;
   }

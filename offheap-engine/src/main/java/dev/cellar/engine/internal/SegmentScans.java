@@ -77,7 +77,7 @@ public final class SegmentScans {
         long nowSeconds = Math.max(1, now / 1000);
         int end = Math.min(visited + SWEEP_BATCH, capacity);
         for (; visited < end; visited++) {
-          int slot = (sweepCursor + visited) & (capacity - 1);
+          int slot = (sweepCursor + visited) % capacity;
           long ref = SegmentIndex.ref(segment.table, slot);
           int hint = SegmentIndex.expiryHint(segment.table, slot);
           if (ref == RecordRefs.NONE || hint == 0 || Integer.toUnsignedLong(hint) > nowSeconds) {
@@ -110,7 +110,7 @@ public final class SegmentScans {
           }
         }
         if (visited >= capacity) {
-          sweepCursor = (sweepCursor + capacity / 2 + 1) & (capacity - 1);
+          sweepCursor = (sweepCursor + capacity / 2 + 1) % capacity;
         }
       } catch (RuntimeException | Error e) {
         segment.suppressObserverFailure(e);

@@ -39,10 +39,13 @@ class AccessCountsTest {
   }
 
   @Test
-  void slotsBeyondTheTableAreMaskedIntoRange() {
+  void bumpsOfSlotsBeyondTheTableAreIgnored() {
     AccessCounts counts = new AccessCounts(16);
     counts.increment(16 + 5);
-    assertEquals(1, counts.get(5));
+    counts.increment(-1);
+    for (int slot = 0; slot < 16; slot++) {
+      assertEquals(0, counts.get(slot), "slot " + slot);
+    }
     assertEquals(16, counts.slots());
     counts.set(3, 9);
     assertEquals(AccessCounts.MAX, counts.get(3));
@@ -53,9 +56,10 @@ class AccessCountsTest {
     UnsafeBuffer table = new UnsafeBuffer(new byte[8 * IndexDescriptor.SLOT_LENGTH]);
     AccessCounts counts = new AccessCounts(8);
     // Three keys of home slot 2 fill slots 2, 3 and 4.
+    int hash = SegmentIndexTest.hashHomedAt(2, 8);
     for (int i = 0; i < 3; i++) {
-      int slot = SegmentIndex.emptySlot(table, 2);
-      SegmentIndex.set(table, slot, 2, 0, RecordRefs.of(1, 64 * (i + 1)));
+      int slot = SegmentIndex.emptySlot(table, hash);
+      SegmentIndex.set(table, slot, hash, 0, RecordRefs.of(1, 64 * (i + 1)));
       counts.set(slot, i + 1);
     }
 
@@ -70,9 +74,11 @@ class AccessCountsTest {
   }
 
   @Test
-  void sizeMustBeAPowerOfTwoOfAtLeastFour() {
+  void sizeMustBeAMultipleOfFourOfAtLeastFour() {
     assertThrows(IllegalArgumentException.class, () -> new AccessCounts(2));
-    assertThrows(IllegalArgumentException.class, () -> new AccessCounts(96));
+    assertThrows(IllegalArgumentException.class, () -> new AccessCounts(0));
+    assertThrows(IllegalArgumentException.class, () -> new AccessCounts(98));
     assertEquals(4, new AccessCounts(4).slots());
+    assertEquals(384, new AccessCounts(384).slots());
   }
 }

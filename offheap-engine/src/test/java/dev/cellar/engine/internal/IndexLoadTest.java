@@ -29,14 +29,14 @@ class IndexLoadTest {
   private static final int SLOT = IndexDescriptor.SLOT_LENGTH;
 
   @Test
-  void aSegmentWithMemoryToSpareDoublesItsTableAtThreeQuarters() {
+  void aSegmentWithMemoryToSpareGrowsItsTableByHalfAtThreeQuarters() {
     Segment segment = segment(64 << 20);
     for (int i = 0; i < 6144; i++) {
       put(segment, i);
     }
     assertEquals(8192, capacity(segment), "6,144 keys: exactly three quarters of 8,192");
     put(segment, 6144);
-    assertEquals(16384, capacity(segment), "one more doubles it");
+    assertEquals(12288, capacity(segment), "one more grows it by half");
     assertEquals(0, segment.context.evictions.get());
   }
 
@@ -44,9 +44,9 @@ class IndexLoadTest {
   void aFullSegmentFillsItsTableFurtherRatherThanEvictValuesToDoubleIt() {
     // 8,192 slots take 128 KiB. Records of 8-byte keys and 24-byte values take 80-byte chunks, so
     // 680 KiB hold the marker ring, that table and about 7,000 keys: more than three quarters of
-    // 8,192, and the 256 KiB a doubled table needs would come from evicting some 1,600 values. (The
-    // three-quarter rule doubled it here and kept 5,049 values in 16,384 slots; now 6,630 in
-    // 8,192.)
+    // 8,192, and the 64 KiB more a grown table needs would come from evicting some 800 values.
+    // (The three-quarter rule, when tables doubled, kept 5,049 values in 16,384 slots here; now
+    // 6,630 in 8,192.)
     Segment segment = segment(680 << 10);
     for (int i = 0; i < 30_000; i++) {
       put(segment, i);
