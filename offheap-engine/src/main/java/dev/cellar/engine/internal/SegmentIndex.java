@@ -58,11 +58,6 @@ public final class SegmentIndex {
     table.putLong(offset + REF_OFFSET, ref);
   }
 
-  /** The first slot of the probe sequence of {@code hash}. */
-  public static int home(UnsafeBuffer table, int hash) {
-    return home(hash, capacity(table));
-  }
-
   /** The first slot of the probe sequence of {@code hash} in a table of {@code capacity} slots. */
   public static int home(int hash, int capacity) {
     return (int) ((((hash * 0x9E3779B9) & 0xFFFF_FFFFL) * capacity) >>> 32);
