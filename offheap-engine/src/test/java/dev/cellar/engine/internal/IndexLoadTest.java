@@ -3,18 +3,13 @@ package dev.cellar.engine.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cellar.engine.MutationObserver;
-import dev.cellar.engine.RecordOp;
-import dev.cellar.engine.WriteOutcome;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -89,7 +84,7 @@ class IndexLoadTest {
                 for (int sequence = 0; running.get(); sequence++) {
                   int id = random.nextInt(keys);
                   fillValue(value, id, sequence);
-                  write(segment, keyBuffers[id], value);
+                  TestSegments.put(segment, keyBuffers[id], value);
                 }
               }));
     }
@@ -163,10 +158,7 @@ class IndexLoadTest {
   }
 
   private static Segment segment(long budget) {
-    BucketContext context = new BucketContext(new CachedEpochClock(), MutationObserver.NONE, 1, 0);
-    context.journal = new Journal(new UnsafeBuffer(new byte[Journal.ringLength(1024)]), 1024);
-    return new Segment(
-        0, context, new MemoryBudget(budget, new AtomicLong(), new AtomicLong()), PAGE, 256);
+    return TestSegments.segment(budget, PAGE, 256);
   }
 
   private static UnsafeBuffer key(int i) {
@@ -174,22 +166,6 @@ class IndexLoadTest {
   }
 
   private static void put(Segment segment, int i) {
-    write(segment, key(i), new UnsafeBuffer(new byte[24]));
-  }
-
-  private static void write(Segment segment, UnsafeBuffer key, UnsafeBuffer value) {
-    long revision =
-        segment.write(
-            KeyHash.hash(key, 0, key.capacity()),
-            key,
-            0,
-            key.capacity(),
-            value,
-            0,
-            value.capacity(),
-            RecordOp.PUT,
-            WriteOutcome.ANY_REVISION,
-            0L);
-    assertTrue(revision > 0);
+    TestSegments.put(segment, key(i), new UnsafeBuffer(new byte[24]));
   }
 }

@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cellar.engine.MutationObserver;
-import dev.cellar.engine.RecordOp;
-import dev.cellar.engine.WriteOutcome;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -94,27 +89,11 @@ class LockedReadsTest {
   }
 
   private static Segment segment() {
-    BucketContext context = new BucketContext(new CachedEpochClock(), MutationObserver.NONE, 1, 0);
-    context.journal = new Journal(new UnsafeBuffer(new byte[Journal.ringLength(1024)]), 1024);
-    return new Segment(
-        0, context, new MemoryBudget(1 << 20, new AtomicLong(), new AtomicLong()), PAGE, 256);
+    return TestSegments.segment(1 << 20, PAGE, 256);
   }
 
   private static long put(Segment segment, UnsafeBuffer key, byte[] value) {
-    long revision =
-        segment.write(
-            KeyHash.hash(key, 0, key.capacity()),
-            key,
-            0,
-            key.capacity(),
-            new UnsafeBuffer(value),
-            0,
-            value.length,
-            RecordOp.PUT,
-            WriteOutcome.ANY_REVISION,
-            0L);
-    assertTrue(revision > 0);
-    return revision;
+    return TestSegments.put(segment, key, new UnsafeBuffer(value));
   }
 
   private static int read(Segment segment, UnsafeBuffer key, Spy destination) {

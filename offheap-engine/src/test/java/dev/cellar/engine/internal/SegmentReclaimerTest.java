@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cellar.engine.MutationObserver;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
-import org.agrona.concurrent.CachedEpochClock;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 /** The eviction hand gives up at once when nothing it can reach is free to evict. */
@@ -17,11 +13,7 @@ class SegmentReclaimerTest {
 
   @Test
   void pagesOfUnwrittenChunksOnlyEndTheSearchInsteadOfSpinning() {
-    BucketContext context = new BucketContext(new CachedEpochClock(), MutationObserver.NONE, 1, 0);
-    context.journal = new Journal(new UnsafeBuffer(new byte[Journal.ringLength(1024)]), 1024);
-    Segment segment =
-        new Segment(
-            0, context, new MemoryBudget(64 * PAGE, new AtomicLong(), new AtomicLong()), PAGE, 64);
+    Segment segment = TestSegments.segment(64 * PAGE, PAGE, 64);
     // Chunks a batch has taken but not written yet (revision 0) can be neither freed nor evicted;
     // small ones, so that every round of the search also runs the CLOCK hand over their class.
     assertTimeoutPreemptively(
